@@ -1,0 +1,125 @@
+"""The CRM-neutral interface that steps talk to.
+
+Steps say *what* a user does in business words; they never touch Playwright. Each CRM has an
+adapter under ``pages/<kind>/`` that implements these protocols with its page objects. Methods are
+named by intent and return data; assertions stay in the steps.
+
+Errors a CRM shows to the user (a refused form, a refused deletion) come back as
+:class:`FormRejected` / :class:`ActionRefused`, carrying the CRM's own words, so that steps can
+check error cases without knowing the CRM.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+from signoff.targets.base import Credentials
+
+
+class CRMError(Exception):
+    """The CRM refused what the user did, and said so on screen."""
+
+
+class FormRejected(CRMError):
+    """A form was not saved. ``errors`` maps a business field name (or ``""``) to the CRM's message."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        self.errors = dict(errors)
+        super().__init__("; ".join(f"{k or 'form'}: {v}" for k, v in self.errors.items()) or "form refused")
+
+
+class ActionRefused(CRMError):
+    """An action (delete, open a page) was refused; ``message`` is what the CRM said."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """A company record as the CRM shows it."""
+
+    name: str
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A person record as the CRM shows it."""
+
+    first_name: str
+    last_name: str
+    organisation: str | None = None
+    fields: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+@runtime_checkable
+class Session(Protocol):
+    """Signing in and out."""
+
+    def sign_in(self, credentials: Credentials) -> None:
+        """Fill the sign-in form and submit it (does not check the outcome)."""
+
+    def sign_out(self) -> None: ...
+
+    def is_signed_in(self) -> bool: ...
+
+    def sign_in_error(self) -> str | None:
+        """The error the sign-in page shows, if any."""
+
+    def is_on_sign_in_page(self) -> bool: ...
+
+    def open_module(self, module: str) -> None:
+        """Open a module's main page by its business name (``contacts``, ``organisations`` ...)."""
+
+
+@runtime_checkable
+class Customers(Protocol):
+    """Organisations and contacts."""
+
+    #: Longest name the CRM accepts for an organisation and for a contact's last name.
+    organisation_name_limit: int
+    contact_name_limit: int
+
+    def add_organisation(self, name: str, **fields: str) -> None:
+        """Create an organisation; raises :class:`FormRejected` when the CRM refuses the form."""
+
+    def add_contact(self, first_name: str, last_name: str, organisation: str | None = None, **fields: str) -> None: ...
+
+    def organisation(self, name: str) -> Organisation | None:
+        """The organisation's detail page data, or ``None`` when no such organisation exists."""
+
+    def contact(self, full_name: str) -> Contact | None: ...
+
+    def edit_organisation(self, name: str, **changes: str) -> None: ...
+
+    def edit_contact(self, full_name: str, **changes: str) -> None: ...
+
+    def search_organisations(self, text: str) -> list[str]:
+        """Quick search of the organisation list; the names shown."""
+
+    def search_contacts(self, text: str) -> list[str]: ...
+
+    def delete_organisation(self, name: str) -> None:
+        """Move to the trash; raises :class:`ActionRefused` when the CRM refuses."""
+
+    def delete_contact(self, full_name: str) -> None: ...
+
+    def trash(self) -> list[str]:
+        """Names of the records in the trash."""
+
+    def restore(self, name: str) -> None:
+        """Restore a record from the trash."""
+
+
+class CRM(Protocol):
+    """One CRM, as the steps see it: a set of business areas."""
+
+    session: Session
+    customers: Customers
