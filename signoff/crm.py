@@ -59,6 +59,37 @@ class Contact:
         return f"{self.first_name} {self.last_name}".strip()
 
 
+#: Business names of the CRM's modules, English and Chinese, to one canonical name.
+MODULES: dict[str, str] = {
+    "contacts": "contacts",
+    "contact list": "contacts",
+    "联系人": "contacts",
+    "organisations": "organisations",
+    "organisation list": "organisations",
+    "companies": "organisations",
+    "公司": "organisations",
+    "opportunities": "opportunities",
+    "商机": "opportunities",
+    "activities": "activities",
+    "活动": "activities",
+    "calendar": "calendar",
+    "日历": "calendar",
+    "campaigns": "campaigns",
+    "营销活动": "campaigns",
+    "trash": "trash",
+    "回收站": "trash",
+}
+
+
+def module_named(name: str) -> str:
+    """The canonical module for a business name; unknown names are a clear error."""
+    try:
+        return MODULES[name.strip().lower()]
+    except KeyError:
+        known = ", ".join(sorted({k for k in MODULES if k.isascii()}))
+        raise ValueError(f'unknown module "{name}"; known modules: {known}') from None
+
+
 @runtime_checkable
 class Session(Protocol):
     """Signing in and out."""
@@ -66,7 +97,8 @@ class Session(Protocol):
     def sign_in(self, credentials: Credentials) -> None:
         """Fill the sign-in form and submit it (does not check the outcome)."""
 
-    def sign_out(self) -> None: ...
+    def forget_sign_in(self) -> None:
+        """Leave the CRM as a visitor who never signed in (the saved sign-in stays valid)."""
 
     def is_signed_in(self) -> bool: ...
 
@@ -100,6 +132,9 @@ class Customers(Protocol):
     def edit_organisation(self, name: str, **changes: str) -> None: ...
 
     def edit_contact(self, full_name: str, **changes: str) -> None: ...
+
+    def count_organisations(self) -> int:
+        """How many organisations the CRM lists (trash excluded)."""
 
     def search_organisations(self, text: str) -> list[str]:
         """Quick search of the organisation list; the names shown."""

@@ -1,0 +1,243 @@
+"""The ``signoff`` command line.
+
+    signoff run                 accept the target of the plan: check features, start the CRM,
+                                run every feature in the browsers, write Allure results and reports
+    signoff check               check the plan and the feature files, run nothing
+    signoff target up|down|reset|status
+    signoff report              build the HTML report from existing Allure results
+
+Every error a user can cause ends in one line on stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from signoff.errors import SignoffError
+from signoff.plan import Plan, load_plan
+
+EXIT_OK = 0
+EXIT_FAILED = 1  # the CRM failed an acceptance check
+EXIT_USAGE = 2  # bad input: plan, features, options
+EXIT_TARGET = 3  # the CRM or the browser cannot be had
+EXIT_INTERRUPTED = 130
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return int(args.handler(args))
+    except SignoffError as error:
+        print(f"signoff: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("signoff: interrupted; everything started was stopped", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="signoff", description="Acceptance of CRM systems.")
+    parser.add_argument("--plan", default=None, help="acceptance plan file (default: acceptance.toml)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = commands.add_parser("run", help="run the acceptance and write the reports")
+    run.add_argument("features", nargs="*", help="feature files or folders (default: the plan's [run] features)")
+    run.add_argument("--browser", action="append", default=None, help="browser(s) to run in (default: the plan's)")
+    run.add_argument("--headed", action="store_true", help="show the browser")
+    run.add_argument("--workers", type=int, default=None, help="parallel workers (default: the plan's)")
+    run.add_argument("--screenshots", choices=("on-failure", "every-step"), default=None)
+    run.add_argument("--no-report", action="store_true", help="skip the HTML report")
+    run.add_argument("pytest_args", nargs=argparse.REMAINDER, help="after --: extra pytest arguments")
+    run.set_defaults(handler=command_run)
+
+    check = commands.add_parser("check", help="check the plan and the feature files")
+    check.add_argument("features", nargs="*")
+    check.set_defaults(handler=command_check)
+
+    target = commands.add_parser("target", help="manage the CRM under test")
+    target.add_argument("action", choices=("up", "down", "reset", "status"))
+    target.add_argument("--label", default="cli", help="instance label (several can run side by side)")
+    target.set_defaults(handler=command_target)
+
+    report = commands.add_parser("report", help="build the HTML report from Allure results")
+    report.set_defaults(handler=command_report)
+    return parser
+
+
+# ----------------------------------------------------------------------------- check
+
+
+def _feature_paths(plan: Plan, given: list[str]) -> list[str]:
+    return given or [str(plan.resolve(path)) for path in plan.run.features]
+
+
+def command_check(args: argparse.Namespace) -> int:
+    plan = load_plan(args.plan)
+    return EXIT_USAGE if _report_feature_problems(plan, _feature_paths(plan, args.features)) else EXIT_OK
+
+
+def _report_feature_problems(plan: Plan, paths: list[str]) -> bool:
+    """Print every problem of the feature files, one line each; True when there was one."""
+    from signoff import lint
+
+    _ensure_project_on_path(plan)
+    files = lint.find_feature_files(paths)
+    if not files:
+        print(f"signoff: no .feature files under {', '.join(paths)}", file=sys.stderr)
+        return True
+    problems = lint.check_features(files)
+    for problem in problems:
+        print(f"signoff: {problem}", file=sys.stderr)
+    return bool(problems)
+
+
+def _ensure_project_on_path(plan: Plan) -> None:
+    # The step vocabulary and the page objects live beside the plan file, not in the package.
+    root = str(plan.root)
+    if root not in sys.path:
+        sys.path.insert(0, root)
+
+
+# ----------------------------------------------------------------------------- run
+
+
+def command_run(args: argparse.Namespace) -> int:
+    from signoff import browsers
+    from signoff.targets import make_target
+
+    plan = load_plan(args.plan)
+    features = _feature_paths(plan, args.features)
+    if _report_feature_problems(plan, features):
+        return EXIT_USAGE
+    names = args.browser or list(plan.browsers.names)
+    for name in names:
+        browsers.ensure_installed(name)
+
+    # Provision once here, with progress shown, rather than in every pytest worker.
+    target = make_target(plan, label="preflight")
+    target.provision()
+    if plan.target.kind == "remote":
+        target.start()
+
+    results = plan.resolve(plan.run.results_dir)
+    command = [sys.executable, "-m", "pytest", *features, f"--alluredir={results}", "--clean-alluredir"]
+    command += ["-p", "no:cacheprovider", "--rootdir", str(plan.root), "-c", str(_ini_file(plan))]
+    if args.plan:
+        command.append(f"--plan={Path(args.plan).resolve()}")
+    for name in names:
+        command += ["--browser", name]
+    if args.headed:
+        command.append("--headed")
+    if args.screenshots:
+        command.append(f"--signoff-screenshots={args.screenshots}")
+    workers = args.workers if args.workers is not None else plan.run.workers
+    if workers > 1:
+        # Whole feature files per worker: the per-feature reset must not cut a feature in two.
+        command += ["-n", str(workers), "--dist", "loadfile"]
+    command += list(plan.run.pytest_args)
+    command += [a for a in args.pytest_args if a != "--"]
+
+    outcome = _run_child(command, cwd=plan.root)
+    if outcome == EXIT_INTERRUPTED:
+        raise KeyboardInterrupt
+    if not args.no_report and results.exists() and any(results.iterdir()):
+        from signoff.report import build_report
+
+        index = build_report(results, plan.resolve(plan.run.report_dir) / "allure", plan.resolve(plan.target.home))
+        print(f"signoff: Allure report: {index}", file=sys.stderr)
+    return _exit_code(outcome)
+
+
+def _ini_file(plan: Plan) -> Path:
+    for name in ("pyproject.toml", "pytest.ini"):
+        path = plan.root / name
+        if path.exists():
+            return path
+    return plan.root / "pyproject.toml"
+
+
+def _run_child(command: list[str], cwd: Path) -> int:
+    """Run pytest in a child process; Ctrl-C reaches it through the terminal, so wait for its cleanup."""
+    child = subprocess.Popen(command, cwd=cwd)
+    forwarded = False
+
+    def forward(signum: int, _frame: Any) -> None:
+        nonlocal forwarded
+        forwarded = True
+        if child.poll() is None:
+            child.send_signal(signal.SIGINT if signum == signal.SIGINT else signal.SIGTERM)
+
+    previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        code = child.wait()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return EXIT_INTERRUPTED if forwarded else code
+
+
+def _exit_code(pytest_code: int) -> int:
+    """pytest's exit status in Signoff's terms."""
+    if pytest_code == 0:
+        return EXIT_OK
+    if pytest_code == 1:
+        return EXIT_FAILED
+    if pytest_code == 3:
+        return EXIT_TARGET
+    if pytest_code == 5:
+        print("signoff: no scenario was run", file=sys.stderr)
+    return EXIT_USAGE if pytest_code in (4, 5) else pytest_code
+
+
+# ----------------------------------------------------------------------------- target, report
+
+
+def command_target(args: argparse.Namespace) -> int:
+    from signoff.targets import make_target
+
+    plan = load_plan(args.plan)
+    target = make_target(plan, label=args.label)
+    if args.action == "up":
+        target.provision()
+        target.start(detached=True)  # type: ignore[call-arg]
+        print(f"{target.name} is up at {target.base_url} (user {target.admin.username})")
+    elif args.action == "down":
+        target.stop()
+        print(f"{target.name} ({args.label}) is down")
+    elif args.action == "reset":
+        target.reset()
+        print(f"{target.name} ({args.label}) was reset to its snapshot at {target.base_url}")
+    else:
+        status = target.status()
+        state = "running" if status.running else "stopped"
+        health = ", answering" if status.healthy else (", NOT answering" if status.running else "")
+        print(f"{status.name} ({args.label}): {state}{health}" + (f" at {status.base_url}" if status.base_url else ""))
+        for key, value in status.details.items():
+            print(f"  {key}: {value}")
+        return EXIT_OK if status.running and status.healthy else EXIT_TARGET
+    return EXIT_OK
+
+
+def command_report(args: argparse.Namespace) -> int:
+    from signoff.report import build_report
+
+    plan = load_plan(args.plan)
+    index = build_report(
+        plan.resolve(plan.run.results_dir), plan.resolve(plan.run.report_dir) / "allure", plan.resolve(plan.target.home)
+    )
+    print(index)
+    return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,382 @@
+"""Signoff's pytest plugin: feature files become tests, against a CRM target, in a real browser.
+
+- Every ``.feature`` file pytest is pointed at is collected by itself (no Python per feature).
+- A session-scoped target is started on first use and stopped at the end; under pytest-xdist
+  each worker gets its own embedded CRM instance, so resets never disturb another worker.
+- With ``isolation = "feature"`` the CRM is reset to its snapshot before each feature file.
+- The administrator signs in once per CRM state; scenarios reuse the saved sign-in.
+- Allure: area as epic, feature as feature, scenario as story, every step with its words, a
+  screenshot on failure (or after every step), and the environment of the run.
+
+Fixtures a project can override (like pytest-playwright's): ``signoff_plan``, ``crm_target``,
+``browser_type_launch_args``, ``browser_context_args``, ``crm``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import types
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import allure
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright
+from pytest_bdd.parser import Feature, Scenario, Step
+
+from signoff import browsers, lint
+from signoff.errors import SignoffError
+from signoff.plan import Plan, load_plan
+from signoff.targets.base import Target
+
+PAGE_KEY = pytest.StashKey[Page]()
+SESSION_KEY = pytest.StashKey["TargetSession"]()
+BROWSER_KEY = pytest.StashKey[str]()
+STEP_KEY = pytest.StashKey[list[Any]]()
+
+#: Allure epics for the acceptance areas, by the folder under ``features/``.
+AREAS: dict[str, str] = {
+    "functional": "Functional acceptance",
+    "performance": "Performance acceptance",
+    "data": "Data integrity acceptance",
+    "ux": "User experience acceptance",
+    "security": "Security acceptance",
+}
+
+
+# --------------------------------------------------------------------------- configuration
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("signoff", "Signoff acceptance")
+    group.addoption("--plan", default=None, help="acceptance plan file (default: acceptance.toml)")
+    group.addoption(
+        "--signoff-screenshots",
+        choices=("on-failure", "every-step"),
+        default=None,
+        help="attach a screenshot to Allure on failure (default) or after every step",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    try:
+        plan = load_plan(config.getoption("--plan"))
+    except SignoffError as error:
+        raise pytest.UsageError(str(error)) from None
+    config.stash[PLAN_KEY] = plan
+    # Business analysts may tag scenarios freely (@smoke, @FP-CUS-001): register each tag as a
+    # marker so that --strict-markers keeps catching typos in real marker names only.
+    config.stash[TAGS_KEY] = set()
+
+
+PLAN_KEY = pytest.StashKey[Plan]()
+TAGS_KEY = pytest.StashKey[set[str]]()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_bdd_apply_tag(tag: str, function: Any) -> Any:
+    from pytest_bdd.scenario import CONFIG_STACK
+
+    config = CONFIG_STACK[-1]
+    known = config.stash.get(TAGS_KEY, set())
+    if tag not in known:
+        config.addinivalue_line("markers", f"{tag}: feature file tag")
+        known.add(tag)
+    return getattr(pytest.mark, tag)(function)
+
+
+# --------------------------------------------------------------------------- collection
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    if file_path.suffix == ".feature":
+        return FeatureFile.from_parent(parent, path=file_path)
+    return None
+
+
+class FeatureFile(pytest.Module):
+    """A ``.feature`` file, collected as a module whose tests are its scenarios."""
+
+    def _getobj(self) -> types.ModuleType:
+        problems = lint.duplicate_scenarios(self.path)
+        if problems:
+            raise FeatureCollectError(str(problems[0]))
+        try:
+            lint.parse_feature(self.path)
+        except lint.FeatureSyntaxError as error:
+            raise FeatureCollectError(str(error)) from None
+        module = types.ModuleType(_module_name(self.path))
+        module.__file__ = str(self.path)
+        # scenarios() binds tests into the calling module's namespace: run it inside the new module.
+        source = "from pytest_bdd import scenarios\nscenarios(__feature_path__, features_base_dir='/')\n"
+        module.__dict__["__feature_path__"] = str(self.path)
+        exec(compile(source, str(self.path), "exec"), module.__dict__)
+        return module
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException]) -> str:  # type: ignore[override]
+        if isinstance(excinfo.value, FeatureCollectError):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo)  # type: ignore[return-value]
+
+
+class FeatureCollectError(Exception):
+    """A feature file that cannot be collected, with a one-line reason."""
+
+
+def _module_name(path: Path) -> str:
+    return "feature_" + "".join(ch if ch.isalnum() else "_" for ch in path.stem)
+
+
+def pytest_bdd_step_func_lookup_error(
+    request: pytest.FixtureRequest, feature: Feature, scenario: Scenario, step: Step, exception: Exception
+) -> None:
+    # pytest-bdd raises this very exception after the hook: give it our one-line message.
+    exception.args = (lint.undefined_step_message(step, feature.filename),)
+    with allure.step(f"{step.keyword} {step.name}"):
+        allure.attach(exception.args[0], "undefined step", allure.attachment_type.TEXT)
+
+
+# --------------------------------------------------------------------------- target and browser
+
+
+@pytest.fixture(scope="session")
+def signoff_plan(pytestconfig: pytest.Config) -> Plan:
+    return pytestconfig.stash[PLAN_KEY]
+
+
+def worker_label() -> str:
+    """``main`` in a plain run, ``gw0``, ``gw1`` ... under pytest-xdist."""
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+class TargetSession:
+    """The running target of this test process, and which feature file it was last reset for."""
+
+    def __init__(self, target: Target, plan: Plan) -> None:
+        self.target = target
+        self.plan = plan
+        self.current_feature: str | None = None
+        self.generation = 0  # bumped on every reset: saved sign-ins of older generations are void
+
+    def enter_feature(self, feature_file: str) -> None:
+        if self.current_feature is not None and self.current_feature != feature_file:
+            if self.plan.run.isolation == "feature" and self.target.can_reset:
+                self.target.reset()
+                self.generation += 1
+        self.current_feature = feature_file
+
+
+@pytest.fixture(scope="session")
+def crm_target_session(signoff_plan: Plan, pytestconfig: pytest.Config) -> Iterator[TargetSession]:
+    from signoff.targets import make_target
+
+    target = make_target(signoff_plan, label=worker_label())
+    try:
+        target.start()
+    except SignoffError as error:
+        target.stop()
+        pytest.exit(f"signoff: {error}", returncode=3)
+    session = TargetSession(target, signoff_plan)
+    pytestconfig.stash[SESSION_KEY] = session
+    try:
+        yield session
+    finally:
+        target.stop()
+
+
+@pytest.fixture
+def crm_target(crm_target_session: TargetSession, request: pytest.FixtureRequest) -> Target:
+    """The CRM under test, reset to its snapshot when a new feature file starts."""
+    crm_target_session.enter_feature(str(request.node.path))
+    return crm_target_session.target
+
+
+@pytest.fixture(scope="session")
+def base_url(crm_target_session: TargetSession) -> str:
+    return crm_target_session.target.base_url
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(
+    pytestconfig: pytest.Config, signoff_plan: Plan, browser_name: str, playwright: Playwright
+) -> dict[str, Any]:
+    """pytest-playwright's launch options, plus the executable this machine has."""
+    options: dict[str, Any] = {}
+    if pytestconfig.getoption("--headed") or signoff_plan.browsers.headed:
+        options["headless"] = False
+    if pytestconfig.getoption("--slowmo"):
+        options["slow_mo"] = pytestconfig.getoption("--slowmo")
+    channel = pytestconfig.getoption("--browser-channel")
+    if channel:
+        options["channel"] = channel
+        return options
+    own = getattr(playwright, browser_name).executable_path
+    try:
+        choice = browsers.resolve(
+            browser_name, signoff_plan.browsers.executable, own_executable=own if Path(own).exists() else None
+        )
+    except SignoffError as error:
+        pytest.exit(f"signoff: {error}", returncode=3)
+    options.update(choice.launch_args)
+    return options
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    # English UI and UTC whatever the machine says, so that the CRM's words and dates are stable.
+    return {**browser_context_args, "locale": "en-GB", "timezone_id": "UTC"}
+
+
+class SignedInState:
+    """The administrator's saved sign-in (cookies), made once per CRM state and reused."""
+
+    def __init__(self, browser: Browser, session: TargetSession, folder: Path, context_args: dict[str, Any]) -> None:
+        self.browser = browser
+        self.session = session
+        self.folder = folder
+        self.context_args = context_args
+        self._generation = -1
+        self._path: Path | None = None
+
+    def path(self) -> Path:
+        if self._path is None or self._generation != self.session.generation:
+            self._path = self._sign_in()
+            self._generation = self.session.generation
+        return self._path
+
+    def _sign_in(self) -> Path:
+        target = self.session.target
+        context = self.browser.new_context(**self.context_args)
+        try:
+            crm = make_crm(target, context.new_page())
+            crm.session.sign_in(target.admin)
+            if not crm.session.is_signed_in():
+                pytest.exit(
+                    f"signoff: wrong credentials: user '{target.admin.username}' cannot sign in to {target.base_url}",
+                    returncode=3,
+                )
+            path = self.folder / f"signed-in-{worker_label()}-{self.session.generation}.json"
+            context.storage_state(path=str(path))
+            return path
+        finally:
+            context.close()
+
+
+@pytest.fixture(scope="session")
+def signed_in_state(
+    browser: Browser,
+    crm_target_session: TargetSession,
+    browser_context_args: dict[str, Any],
+    tmp_path_factory: pytest.TempPathFactory,
+    pytestconfig: pytest.Config,
+) -> SignedInState:
+    pytestconfig.stash[BROWSER_KEY] = f"{browser.browser_type.name} {browser.version}"
+    return SignedInState(browser, crm_target_session, tmp_path_factory.mktemp("signin"), browser_context_args)
+
+
+@pytest.fixture
+def context(new_context: Any, crm_target: Target, signed_in_state: SignedInState) -> BrowserContext:
+    """A fresh browser context per scenario, already signed in as the administrator."""
+    return new_context(storage_state=str(signed_in_state.path()))
+
+
+def make_crm(target: Target, page: Page) -> Any:
+    """The CRM-neutral adapter for ``target``, built from its page objects under ``pages/``."""
+    package = importlib.import_module(f"pages.{target.kind}")
+    return package.create_crm(page, target)
+
+
+@pytest.fixture
+def crm(crm_target: Target, page: Page, request: pytest.FixtureRequest) -> Any:
+    """What steps talk to: customers, sales, campaigns, ... of the CRM under test."""
+    request.node.stash[PAGE_KEY] = page
+    return make_crm(crm_target, page)
+
+
+@pytest.fixture
+def scenario_context() -> dict[str, Any]:
+    """Values one step leaves for the next ones in the same scenario."""
+    return {}
+
+
+# --------------------------------------------------------------------------- Allure
+
+
+def _area(feature: Feature) -> str:
+    parts = Path(feature.filename).parts
+    if "features" in parts:
+        index = len(parts) - 1 - parts[::-1].index("features")
+        if index + 2 < len(parts):
+            folder = parts[index + 1]
+            return AREAS.get(folder, folder.replace("_", " ").capitalize())
+    return AREAS["functional"]
+
+
+def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Feature, scenario: Scenario) -> None:
+    allure.dynamic.epic(_area(feature))
+    allure.dynamic.feature(feature.name)
+    allure.dynamic.story(scenario.name)
+    allure.dynamic.title(scenario.name)
+    if feature.description:
+        allure.dynamic.description(feature.description)
+    request.node.stash[STEP_KEY] = []
+
+
+def pytest_bdd_before_step(request: pytest.FixtureRequest, step: Step, **_: Any) -> None:
+    recorder = allure.step(f"{step.keyword} {step.name}")
+    recorder.__enter__()
+    request.node.stash.setdefault(STEP_KEY, []).append(recorder)
+
+
+def pytest_bdd_after_step(request: pytest.FixtureRequest, step: Step, **_: Any) -> None:
+    if _screenshots(request.config) == "every-step":
+        _attach_screenshot(request, f"after: {step.name}")
+    _close_step(request, None)
+
+
+def pytest_bdd_step_error(request: pytest.FixtureRequest, step: Step, exception: BaseException, **_: Any) -> None:
+    _attach_screenshot(request, f"failed: {step.name}")
+    _close_step(request, exception)
+
+
+def _close_step(request: pytest.FixtureRequest, exception: BaseException | None) -> None:
+    stack = request.node.stash.get(STEP_KEY, [])
+    if stack:
+        recorder = stack.pop()
+        if exception is None:
+            recorder.__exit__(None, None, None)
+        else:
+            recorder.__exit__(type(exception), exception, exception.__traceback__)
+
+
+def _screenshots(config: pytest.Config) -> str:
+    return str(config.getoption("--signoff-screenshots") or config.stash[PLAN_KEY].browsers.screenshots)
+
+
+def _attach_screenshot(request: pytest.FixtureRequest, name: str) -> None:
+    page = request.node.stash.get(PAGE_KEY, None)
+    if page is None or page.is_closed():
+        return
+    try:
+        png = page.screenshot(full_page=True, timeout=10_000)
+    except Exception:  # a crashed page must not hide the step's own failure
+        return
+    allure.attach(png, name=name, attachment_type=allure.attachment_type.PNG)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Write the run's environment (CRM, version, browser, URL) for Allure, non-ASCII intact."""
+    config = session.config
+    results = config.getoption("--alluredir", default=None)
+    target_session = config.stash.get(SESSION_KEY, None)
+    if not results or target_session is None:
+        return
+    facts = dict(target_session.target.describe())
+    if BROWSER_KEY in config.stash:
+        facts["Browser"] = config.stash[BROWSER_KEY]
+    facts["Isolation"] = target_session.plan.run.isolation
+    from signoff.allure_env import write_environment
+
+    write_environment(Path(results), facts)

@@ -1,0 +1,202 @@
+"""Steps about customers: organisations and contacts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from signoff.crm import CRM, FormRejected
+from signoff.vocabulary import given, then, when
+
+#: Characters used to build a name as long as the CRM allows: mixed scripts, so that a CRM that
+#: counts bytes instead of characters shows up.
+LONG_NAME_ALPHABET = "Signoff Ünïcode 长名称 "
+
+
+def split_name(full_name: str) -> tuple[str, str]:
+    """``"Ada Lovelace"`` → first name ``Ada``, last name ``Lovelace`` (first word is the first name)."""
+    first, _, last = full_name.strip().partition(" ")
+    return (first, last) if last else ("", first)
+
+
+# ----------------------------------------------------------------------------- organisations
+
+
+@given('an organisation "{name}"', '已有公司"{name}"')
+@when('I add an organisation "{name}"', '我新增公司"{name}"')
+def add_organisation(crm: CRM, name: str) -> None:
+    crm.customers.add_organisation(name)
+
+
+@when("I try to add an organisation with an empty name", "我尝试新增一个名称为空的公司")
+def try_add_unnamed_organisation(crm: CRM, scenario_context: dict[str, Any]) -> None:
+    scenario_context["organisations_before"] = crm.customers.count_organisations()
+    try:
+        crm.customers.add_organisation("")
+    except FormRejected as rejection:
+        scenario_context["rejection"] = rejection
+    else:
+        scenario_context["rejection"] = None
+
+
+@when(
+    "I add an organisation whose name is as long as the CRM allows",
+    "我新增一个名称长度达到系统上限的公司",
+)
+def add_longest_organisation(crm: CRM, scenario_context: dict[str, Any]) -> None:
+    limit = crm.customers.organisation_name_limit
+    name = (LONG_NAME_ALPHABET * (limit // len(LONG_NAME_ALPHABET) + 1))[: limit - 1] + "!"
+    assert len(name) == limit
+    scenario_context["long_name"] = name
+    crm.customers.add_organisation(name)
+
+
+@when('I rename the organisation "{old}" to "{new}"', '我把公司"{old}"改名为"{new}"')
+def rename_organisation(crm: CRM, old: str, new: str) -> None:
+    crm.customers.edit_organisation(old, name=new)
+
+
+@when('I search the organisations for "{text}"', '我在公司列表中搜索"{text}"')
+def search_organisations(crm: CRM, scenario_context: dict[str, Any], text: str) -> None:
+    scenario_context["organisation_list"] = crm.customers.search_organisations(text)
+
+
+@when('I delete the organisation "{name}"', '我删除公司"{name}"')
+def delete_organisation(crm: CRM, name: str) -> None:
+    crm.customers.delete_organisation(name)
+
+
+@when('I restore "{name}" from the trash', '我从回收站恢复"{name}"')
+def restore_from_trash(crm: CRM, name: str) -> None:
+    crm.customers.restore(name)
+
+
+@then('the organisation "{name}" exists', '公司"{name}"存在')
+def organisation_exists(crm: CRM, name: str) -> None:
+    assert crm.customers.organisation(name) is not None, f'no organisation "{name}" in the CRM'
+
+
+@then(
+    'the organisation "{name}" exists with exactly that name',
+    '公司"{name}"存在且名称完全一致',
+)
+def organisation_exists_exactly(crm: CRM, name: str) -> None:
+    found = crm.customers.organisation(name)
+    assert found is not None, f'no organisation "{name}" in the CRM'
+    assert found.name == name, f"stored name {found.name!r} differs from {name!r}"
+
+
+@then('there is no organisation "{name}"', '不存在公司"{name}"')
+def no_organisation(crm: CRM, name: str) -> None:
+    assert crm.customers.organisation(name) is None, f'organisation "{name}" still exists'
+
+
+@then("that organisation is saved with its full name", "该公司以完整名称保存")
+def long_name_saved(crm: CRM, scenario_context: dict[str, Any]) -> None:
+    name = scenario_context["long_name"]
+    found = crm.customers.organisation(name)
+    assert found is not None, f"no organisation with the {len(name)}-character name"
+    assert found.name == name, f"stored {len(found.name)} characters instead of {len(name)}"
+
+
+@then(
+    'the organisation list shows "{first}" and "{second}"',
+    '公司列表显示"{first}"和"{second}"',
+)
+def list_shows(scenario_context: dict[str, Any], first: str, second: str) -> None:
+    shown = scenario_context["organisation_list"]
+    missing = [name for name in (first, second) if name not in shown]
+    assert not missing, f"the list shows {shown}, without {missing}"
+
+
+@then('the organisation list does not show "{name}"', '公司列表不显示"{name}"')
+def list_does_not_show(scenario_context: dict[str, Any], name: str) -> None:
+    shown = scenario_context["organisation_list"]
+    assert name not in shown, f'the list shows "{name}": {shown}'
+
+
+@then('the organisation "{name}" is in the trash', '公司"{name}"在回收站中')
+def in_trash(crm: CRM, name: str) -> None:
+    assert name in crm.customers.trash(), f'"{name}" is not in the trash'
+
+
+@then('the organisation "{name}" is not in the trash', '公司"{name}"不在回收站中')
+def not_in_trash(crm: CRM, name: str) -> None:
+    assert name not in crm.customers.trash(), f'"{name}" is still in the trash'
+
+
+@then("I am told the name is required", "系统提示名称为必填项")
+def told_name_required(scenario_context: dict[str, Any]) -> None:
+    _assert_required_error(scenario_context, "name")
+
+
+@then("no organisation was saved", "没有保存任何公司")
+def no_organisation_saved(crm: CRM, scenario_context: dict[str, Any]) -> None:
+    assert crm.customers.count_organisations() == scenario_context["organisations_before"], (
+        "the number of organisations changed although the form was refused"
+    )
+
+
+# ----------------------------------------------------------------------------- contacts
+
+
+@given('a contact "{full_name}"', '已有联系人"{full_name}"')
+@when('I add a contact "{full_name}"', '我新增联系人"{full_name}"')
+def add_contact(crm: CRM, full_name: str) -> None:
+    first, last = split_name(full_name)
+    crm.customers.add_contact(first, last)
+
+
+@when(
+    'I add a contact "{full_name}" working for "{organisation}"',
+    '我新增在"{organisation}"任职的联系人"{full_name}"',
+)
+def add_contact_for(crm: CRM, full_name: str, organisation: str) -> None:
+    first, last = split_name(full_name)
+    crm.customers.add_contact(first, last, organisation=organisation)
+
+
+@when(
+    'I try to add a contact "{first_name}" with an empty last name',
+    '我尝试新增名为"{first_name}"且姓氏为空的联系人',
+)
+def try_add_contact_without_last_name(crm: CRM, scenario_context: dict[str, Any], first_name: str) -> None:
+    try:
+        crm.customers.add_contact(first_name, "")
+    except FormRejected as rejection:
+        scenario_context["rejection"] = rejection
+    else:
+        scenario_context["rejection"] = None
+
+
+@then('the contact "{full_name}" exists', '联系人"{full_name}"存在')
+def contact_exists(crm: CRM, full_name: str) -> None:
+    found = crm.customers.contact(full_name)
+    assert found is not None, f'no contact "{full_name}" in the CRM'
+    assert found.full_name == full_name, f"stored name {found.full_name!r} differs from {full_name!r}"
+
+
+@then(
+    'the contact "{full_name}" works for "{organisation}"',
+    '联系人"{full_name}"在"{organisation}"任职',
+)
+def contact_works_for(crm: CRM, full_name: str, organisation: str) -> None:
+    found = crm.customers.contact(full_name)
+    assert found is not None, f'no contact "{full_name}" in the CRM'
+    assert found.organisation == organisation, f"works for {found.organisation!r}, not {organisation!r}"
+
+
+@then("I am told the last name is required", "系统提示姓氏为必填项")
+def told_last_name_required(scenario_context: dict[str, Any]) -> None:
+    _assert_required_error(scenario_context, "last_name")
+
+
+@then('no contact "{first_name}" was saved', '没有保存联系人"{first_name}"')
+def no_contact_saved(crm: CRM, first_name: str) -> None:
+    assert crm.customers.contact(first_name) is None, f'a contact "{first_name}" was saved'
+
+
+def _assert_required_error(scenario_context: dict[str, Any], field: str) -> None:
+    rejection: FormRejected | None = scenario_context.get("rejection")
+    assert rejection is not None, "the CRM accepted the form although a required field was empty"
+    message = rejection.errors.get(field)
+    assert message, f"no error shown next to the {field.replace('_', ' ')} field; errors: {rejection.errors}"

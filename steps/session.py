@@ -1,0 +1,60 @@
+"""Steps about signing in and out."""
+
+from __future__ import annotations
+
+from signoff.crm import CRM, module_named
+from signoff.targets.base import Credentials, Target
+from signoff.vocabulary import given, then, when
+
+
+@given("I am not signed in", "我尚未登录")
+def not_signed_in(crm: CRM) -> None:
+    crm.session.forget_sign_in()
+
+
+@given("I am signed in as the administrator", "我以管理员身份登录")
+def signed_in_as_administrator(crm: CRM, crm_target: Target) -> None:
+    # The scenario's browser already carries the administrator's saved sign-in; sign in through
+    # the form only if the CRM has forgotten it.
+    if not crm.session.is_signed_in():
+        crm.session.sign_in(crm_target.admin)
+    assert crm.session.is_signed_in(), "the administrator could not sign in"
+
+
+@when("I sign in as the administrator", "我以管理员身份登录")
+def sign_in_as_administrator(crm: CRM, crm_target: Target) -> None:
+    crm.session.sign_in(crm_target.admin)
+
+
+@when(
+    'I sign in as the administrator with the password "{password}"',
+    '我以管理员身份使用密码"{password}"登录',
+)
+def sign_in_with_password(crm: CRM, crm_target: Target, password: str) -> None:
+    crm.session.sign_in(Credentials(crm_target.admin.username, password))
+
+
+@when("I open the {module}", "我打开{module}列表")
+def open_module(crm: CRM, module: str) -> None:
+    crm.session.open_module(module_named(module))
+
+
+@then("I am signed in", "我已登录")
+def is_signed_in(crm: CRM) -> None:
+    assert crm.session.is_signed_in(), "expected to be signed in, but the CRM shows the sign-in page"
+
+
+@then("I am not signed in", "我尚未登录")
+def is_not_signed_in(crm: CRM) -> None:
+    assert not crm.session.is_signed_in(), "expected to be refused, but the CRM let me in"
+
+
+@then("I see a sign-in error", "我看到登录错误提示")
+def sees_sign_in_error(crm: CRM) -> None:
+    message = crm.session.sign_in_error()
+    assert message, "the sign-in page shows no error message"
+
+
+@then("I am asked to sign in", "系统要求我登录")
+def asked_to_sign_in(crm: CRM) -> None:
+    assert crm.session.is_on_sign_in_page(), "expected the sign-in page"

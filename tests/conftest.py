@@ -1,0 +1,3 @@
+"""Shared fixtures of Signoff's own tests."""
+
+pytest_plugins = ["pytester"]
