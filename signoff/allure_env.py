@@ -1,0 +1,194 @@
+"""Files that Allure reads beside the test results: environment, categories and executor.
+
+They go into the ``allure-results`` folder before ``allure generate`` runs:
+
+- ``environment.xml``: the facts of the run (CRM, version, browser, plan). Allure 2 reads
+  ``environment.properties`` as ISO-8859-1, which garbles Chinese and accented values; its XML reader
+  honours the encoding declared in the file, so Signoff writes XML only.
+- ``categories.json``: sorts failures for the people who sign off: CRM defects (the product did not
+  do what the acceptance expects), broken tests and environment trouble (errors, timeouts), and
+  undefined steps (a feature file speaks a phrase that no step definition knows).
+- ``executor.json``: who ran the acceptance and where, shown in the report and its trend links.
+
+How Allure 2 applies categories (``CategoriesPlugin.matches``): a result joins EVERY category whose
+statuses, ``flaky`` flag and regular expressions all match, and each expression must match the whole
+status message (Java ``Matcher.matches`` with ``DOTALL``). So the categories below exclude one another
+explicitly, and :func:`matching_categories` mirrors that logic for tests and summaries.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any, Final
+
+ENVIRONMENT_FILE: Final = "environment.xml"
+CATEGORIES_FILE: Final = "categories.json"
+EXECUTOR_FILE: Final = "executor.json"
+
+CRM_DEFECTS: Final = "CRM defects"
+BROKEN_OR_ENVIRONMENT: Final = "Broken tests / environment"
+UNDEFINED_STEPS: Final = "Undefined steps"
+
+# pytest-bdd says "Step definition is not found: ..."; Signoff's plugin rewrites that into
+# '<file>:<line>: undefined step "..."' (see signoff.lint), and a feature lint may say it too.
+_UNDEFINED = r"(?:step definition is not found|undefined step)"
+# pytest-timeout ends a hung test with pytest.fail("Timeout (>Ns) from pytest-timeout."), which
+# allure-pytest records as *failed*: without this it would be counted as a CRM defect.
+_TIMEOUT_FAILURE = r"failed: timeout\b"
+
+# Inline flags rather than engine options: Java (Allure) and Python (our tests, summaries) then read
+# the same expression the same way. (?s) also matches Allure's own DOTALL; (?i) is ASCII-only in Java,
+# which is all these phrases need.
+UNDEFINED_STEP_REGEX: Final = rf"(?is).*{_UNDEFINED}.*"
+CRM_DEFECT_REGEX: Final = rf"(?is)(?!.*{_UNDEFINED})(?!{_TIMEOUT_FAILURE}).*"
+BROKEN_REGEX: Final = rf"(?is)(?!.*{_UNDEFINED}).*"
+TIMEOUT_FAILURE_REGEX: Final = rf"(?is)(?!.*{_UNDEFINED}){_TIMEOUT_FAILURE}.*"
+
+_CATEGORY_RULES: Final[tuple[tuple[str, str, tuple[str, ...], str], ...]] = (
+    (
+        CRM_DEFECTS,
+        "An expectation of the acceptance was not met by the CRM: a product defect to triage with the vendor.",
+        ("failed",),
+        CRM_DEFECT_REGEX,
+    ),
+    (
+        BROKEN_OR_ENVIRONMENT,
+        (
+            "The test could not run to its end (error, timeout, CRM or browser not reachable): fix the "
+            "test or the environment and run again; says nothing about the CRM yet."
+        ),
+        ("broken",),
+        BROKEN_REGEX,
+    ),
+    (
+        BROKEN_OR_ENVIRONMENT,
+        "A test that ran out of time (pytest-timeout).",
+        ("failed",),
+        TIMEOUT_FAILURE_REGEX,
+    ),
+    (
+        UNDEFINED_STEPS,
+        "A feature file uses a step that no step definition knows: write or rephrase the step.",
+        ("failed", "broken"),
+        UNDEFINED_STEP_REGEX,
+    ),
+)
+
+# XML 1.0 forbids most control characters even when escaped; ElementTree would write them as they
+# are and Allure's parser would then reject the whole environment file.
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def categories() -> list[dict[str, Any]]:
+    """The Allure category definitions written by :func:`write_categories`.
+
+    Each rule appears twice, for ``flaky`` false and true, because Allure only lets a result into a
+    category whose ``flaky`` flag equals the result's; same name means one group in the report.
+    """
+    result: list[dict[str, Any]] = []
+    for flaky in (False, True):
+        for name, description, statuses, regex in _CATEGORY_RULES:
+            result.append(
+                {
+                    "name": name,
+                    "description": description,
+                    "matchedStatuses": list(statuses),
+                    "messageRegex": regex,
+                    "flaky": flaky,
+                }
+            )
+    return result
+
+
+def matching_categories(status: str, message: str | None, *, flaky: bool = False) -> list[str]:
+    """Names of the categories Allure would put a result in, in the order of :func:`categories`.
+
+    Mirrors Allure 2's matching so tests can prove the categories exclude one another. A failed or
+    broken result that matches none ends up in Allure's own "Product defects" / "Test defects".
+    """
+    names: list[str] = []
+    for category in categories():
+        if category["flaky"] != flaky or status not in category["matchedStatuses"]:
+            continue
+        # Allure needs a message to test a regex against; a result without one matches nothing.
+        if message is None or re.fullmatch(category["messageRegex"], message) is None:
+            continue
+        if category["name"] not in names:
+            names.append(category["name"])
+    return names
+
+
+def write_environment(results_dir: Path, facts: dict[str, str]) -> Path:
+    """Write ``environment.xml`` with ``facts`` (shown as the report's Environment widget).
+
+    Keys and values may hold any Unicode text; characters that XML 1.0 cannot carry are shown as
+    ``\\xNN``. Returns the path of the file. A stale ``environment.properties`` in the same folder
+    is merged in by Allure too: do not write one.
+    """
+    root = ET.Element("environment")
+    for key, value in facts.items():
+        parameter = ET.SubElement(root, "parameter")
+        ET.SubElement(parameter, "key").text = _xml_text(str(key))
+        ET.SubElement(parameter, "value").text = _xml_text(str(value))
+    ET.indent(root)
+    body = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return _write_atomically(Path(results_dir) / ENVIRONMENT_FILE, body + b"\n")
+
+
+def write_categories(results_dir: Path) -> Path:
+    """Write ``categories.json`` (CRM defects, broken tests / environment, undefined steps)."""
+    text = json.dumps(categories(), ensure_ascii=False, indent=2) + "\n"
+    return _write_atomically(Path(results_dir) / CATEGORIES_FILE, text.encode("utf-8"))
+
+
+def write_executor(
+    results_dir: Path,
+    name: str,
+    run_url: str | None = None,
+    *,
+    build_name: str | None = None,
+    build_order: int | None = None,
+    report_url: str | None = None,
+) -> Path:
+    """Write ``executor.json``: who ran the acceptance (``name``: a CI, a person, a machine).
+
+    ``run_url`` links the report back to the CI run; ``build_order`` orders the history trend
+    (Allure labels trend points with ``build_name``).
+    """
+    executor: dict[str, Any] = {"name": name, "type": "signoff"}
+    if run_url:
+        executor["buildUrl"] = run_url
+        executor["url"] = run_url
+    if build_name:
+        executor["buildName"] = build_name
+    if build_order is not None:
+        executor["buildOrder"] = build_order
+    if report_url:
+        executor["reportUrl"] = report_url
+    text = json.dumps(executor, ensure_ascii=False, indent=2) + "\n"
+    return _write_atomically(Path(results_dir) / EXECUTOR_FILE, text.encode("utf-8"))
+
+
+def _xml_text(text: str) -> str:
+    return _XML_FORBIDDEN.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+
+
+def _write_atomically(path: Path, data: bytes) -> Path:
+    # Report generation may start while a run is still writing: never let it read half a file.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        # mkstemp makes the file private (0600); results are read by whoever builds the report.
+        os.fchmod(fd, 0o644)
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
