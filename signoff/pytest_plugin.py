@@ -194,11 +194,6 @@ def crm_target(crm_target_session: TargetSession, request: pytest.FixtureRequest
 
 
 @pytest.fixture(scope="session")
-def base_url(crm_target_session: TargetSession) -> str:
-    return crm_target_session.target.base_url
-
-
-@pytest.fixture(scope="session")
 def browser_type_launch_args(
     pytestconfig: pytest.Config, signoff_plan: Plan, browser_name: str, playwright: Playwright
 ) -> dict[str, Any]:
@@ -224,9 +219,14 @@ def browser_type_launch_args(
 
 
 @pytest.fixture(scope="session")
-def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+def browser_context_args(browser_context_args: dict[str, Any], crm_target_session: TargetSession) -> dict[str, Any]:
     # English UI and UTC whatever the machine says, so that the CRM's words and dates are stable.
-    return {**browser_context_args, "locale": "en-GB", "timezone_id": "UTC"}
+    return {
+        **browser_context_args,
+        "base_url": crm_target_session.target.base_url,
+        "locale": "en-GB",
+        "timezone_id": "UTC",
+    }
 
 
 class SignedInState:

@@ -1,0 +1,209 @@
+"""Creme CRM behind the CRM-neutral interface of :mod:`signoff.crm`.
+
+Business words in, page objects out: this is the only place that knows which Creme page does
+what. Methods return data; they do not assert.
+"""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page
+
+from pages.creme.customers import (
+    CONTACTS,
+    ORGANISATIONS,
+    ContactForm,
+    EntityDetail,
+    OrganisationForm,
+    TrashPage,
+)
+from pages.creme.sign_in_page import SignInPage
+from pages.creme.widgets import ListView
+from signoff.crm import Contact, Organisation
+from signoff.targets.base import Credentials
+
+#: Where each business module lives in Creme.
+MODULE_PATHS = {
+    "contacts": CONTACTS,
+    "organisations": ORGANISATIONS,
+    "opportunities": "/opportunities/opportunities",
+    "activities": "/activities/activities",
+    "calendar": "/activities/calendar/user",
+    "campaigns": "/emails/campaigns",
+    "trash": "/creme_core/entity/trash",
+}
+
+NAME = "regular_field-name"
+LAST_NAME = "regular_field-last_name"
+FIRST_NAME = "regular_field-first_name"
+EMPLOYER = "relation-persons-subject_employed_by"
+
+
+class CremeSession:
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.sign_in_page = SignInPage(page)
+
+    def sign_in(self, credentials: Credentials) -> None:
+        self.sign_in_page.sign_in(credentials.username, credentials.password)
+
+    def forget_sign_in(self) -> None:
+        # Dropping the cookies, not signing out: signing out would end the saved session that
+        # the other scenarios reuse.
+        self.page.context.clear_cookies()
+
+    def is_signed_in(self) -> bool:
+        if self.sign_in_page.is_shown():
+            return False
+        self.page.goto("/")
+        return not self.sign_in_page.is_shown()
+
+    def sign_in_error(self) -> str | None:
+        return self.sign_in_page.error()
+
+    def is_on_sign_in_page(self) -> bool:
+        return self.sign_in_page.is_shown()
+
+    def open_module(self, module: str) -> None:
+        self.page.goto(MODULE_PATHS[module])
+
+
+class CremeCustomers:
+    organisation_name_limit = OrganisationForm.NAME_LIMIT
+    contact_name_limit = ContactForm.NAME_LIMIT
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+
+    # -- organisations
+
+    def add_organisation(self, name: str, **fields: str) -> None:
+        form = OrganisationForm(self.page)
+        form.open_new()
+        form.fill(name=name, **fields)
+        form.save()
+
+    def _organisation_url(self, name: str) -> str | None:
+        listing = ListView(self.page, ORGANISATIONS)
+        listing.open()
+        listing.quick_search(NAME, name)
+        return listing.row_link(NAME, name)
+
+    def organisation(self, name: str) -> Organisation | None:
+        url = self._organisation_url(name)
+        if url is None:
+            return None
+        detail = EntityDetail(self.page)
+        detail.open(url)
+        return Organisation(name=detail.name())
+
+    def edit_organisation(self, name: str, /, **changes: str) -> None:
+        url = self._require(self._organisation_url(name), "organisation", name)
+        detail = EntityDetail(self.page)
+        detail.open(url)
+        detail.edit()
+        form = OrganisationForm(self.page)
+        form.fill(**changes)
+        form.save()
+
+    def count_organisations(self) -> int:
+        listing = ListView(self.page, ORGANISATIONS)
+        listing.open()
+        return listing.total()
+
+    def search_organisations(self, text: str) -> list[str]:
+        listing = ListView(self.page, ORGANISATIONS)
+        listing.open()
+        listing.quick_search(NAME, text)
+        return listing.cells(NAME)
+
+    def delete_organisation(self, name: str) -> None:
+        url = self._require(self._organisation_url(name), "organisation", name)
+        detail = EntityDetail(self.page)
+        detail.open(url)
+        detail.delete()
+
+    # -- contacts
+
+    def add_contact(self, first_name: str, last_name: str, organisation: str | None = None, **fields: str) -> None:
+        employer = self._require(self._organisation_url(organisation), "organisation", organisation) if organisation else None
+        form = ContactForm(self.page)
+        form.open_new(employer_url=employer)
+        form.fill(first_name=first_name, last_name=last_name, **fields)
+        form.save()
+
+    def _contact_row(self, full_name: str) -> dict[str, str] | None:
+        """The contact list's row for ``full_name`` (cells by column, plus ``url``)."""
+        first, _, last = full_name.strip().partition(" ")
+        if not last:
+            first, last = "", first
+        listing = ListView(self.page, CONTACTS)
+        listing.open()
+        listing.quick_search(LAST_NAME, last)
+        for row in listing.rows.all():
+            cells = {
+                column: row.locator(f'td[name="{column}"] .lv-cell-value').inner_text().strip()
+                for column in (FIRST_NAME, LAST_NAME, EMPLOYER)
+            }
+            if cells[FIRST_NAME] == first and cells[LAST_NAME] == last:
+                cells["url"] = row.locator("a[data-action=redirect]").first.get_attribute("href") or ""
+                return cells
+        return None
+
+    def _contact_url(self, full_name: str) -> str | None:
+        row = self._contact_row(full_name)
+        return row["url"] if row else None
+
+    def contact(self, full_name: str) -> Contact | None:
+        row = self._contact_row(full_name)
+        if row is None:
+            return None
+        return Contact(first_name=row[FIRST_NAME], last_name=row[LAST_NAME], organisation=row[EMPLOYER] or None)
+
+    def edit_contact(self, full_name: str, /, **changes: str) -> None:
+        url = self._require(self._contact_url(full_name), "contact", full_name)
+        detail = EntityDetail(self.page)
+        detail.open(url)
+        detail.edit()
+        form = ContactForm(self.page)
+        form.fill(**changes)
+        form.save()
+
+    def search_contacts(self, text: str) -> list[str]:
+        listing = ListView(self.page, CONTACTS)
+        listing.open()
+        listing.quick_search(LAST_NAME, text)
+        firsts, lasts = listing.cells(FIRST_NAME), listing.cells(LAST_NAME)
+        return [f"{first} {last}".strip() for first, last in zip(firsts, lasts, strict=True)]
+
+    def delete_contact(self, full_name: str) -> None:
+        url = self._require(self._contact_url(full_name), "contact", full_name)
+        detail = EntityDetail(self.page)
+        detail.open(url)
+        detail.delete()
+
+    # -- trash
+
+    def trash(self) -> list[str]:
+        page = TrashPage(self.page)
+        page.open()
+        return page.names()
+
+    def restore(self, name: str) -> None:
+        page = TrashPage(self.page)
+        page.open()
+        page.restore(name)
+
+    @staticmethod
+    def _require(url: str | None, kind: str, name: str | None) -> str:
+        if url is None:
+            raise LookupError(f'no {kind} "{name}" in the CRM')
+        return url
+
+
+class CremeCRM:
+    """Creme CRM, as the steps see it."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.session = CremeSession(page)
+        self.customers = CremeCustomers(page)

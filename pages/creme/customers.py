@@ -1,0 +1,106 @@
+"""Creme's organisation and contact pages, and its trash."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from pages.creme.widgets import DjangoForm, ListView, confirm_dialog
+
+ORGANISATIONS = "/persons/organisations"
+CONTACTS = "/persons/contacts"
+TRASH = "/creme_core/entity/trash"
+ORGANISATION_DETAIL = re.compile(r"/persons/organisation/\d+$")
+CONTACT_DETAIL = re.compile(r"/persons/contact/\d+$")
+
+
+class OrganisationForm(DjangoForm):
+    """Creation and edition form of an organisation."""
+
+    #: Creme's Organisation.name is a CharField(max_length=200).
+    NAME_LIMIT = 200
+
+    def __init__(self, page: Page) -> None:
+        super().__init__(page, re.compile(r"^Save the (organisation|modifications)$"))
+
+    def open_new(self) -> None:
+        self.page.goto("/persons/organisation/add")
+        expect(self.field("name")).to_be_visible()
+
+    def save(self) -> None:
+        self.submit(ORGANISATION_DETAIL)
+
+
+class ContactForm(DjangoForm):
+    """Creation and edition form of a contact (optionally as an employee of an organisation)."""
+
+    #: Creme's Contact.last_name and first_name are CharField(max_length=100).
+    NAME_LIMIT = 100
+    EMPLOYED_BY = "persons-subject_employed_by"
+
+    def __init__(self, page: Page) -> None:
+        super().__init__(page, re.compile(r"^Save the (contact|modifications)$"))
+
+    def open_new(self, employer_url: str | None = None) -> None:
+        if employer_url:
+            employer_id = employer_url.rstrip("/").rsplit("/", 1)[-1]
+            self.page.goto(f"/persons/contact/add_related/{employer_id}")
+            self.select("rtype_for_organisation", self.EMPLOYED_BY)
+        else:
+            self.page.goto("/persons/contact/add")
+        expect(self.field("last_name")).to_be_visible()
+
+    def save(self) -> None:
+        self.submit(CONTACT_DETAIL)
+
+
+class EntityDetail:
+    """The detail page of any Creme entity."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.title = page.locator(".card-name").first
+        self.edit_button = page.locator(".card-action a[title=Edit], a.card-button[title=Edit]").first
+        self.delete_button = page.locator("a[data-action=creme_core-detailview-delete]").first
+
+    def open(self, url: str) -> None:
+        self.page.goto(url)
+        expect(self.title).to_be_visible()
+
+    def name(self) -> str:
+        # The title holds the name plus an inline "edit" icon link without text.
+        return self.title.evaluate("el => Array.from(el.childNodes).filter(n => n.nodeType === 3).map(n => n.textContent).join('')").strip()
+
+    def edit(self) -> None:
+        with self.page.expect_navigation():
+            self.page.locator("a.card-button").filter(has_text=re.compile(r"^\s*Edit\s*$")).first.click()
+
+    def delete(self) -> None:
+        self.delete_button.click()
+        with self.page.expect_navigation():
+            confirm_dialog(self.page)
+
+    def related(self, relation_title: str) -> list[str]:
+        """Names listed in the relation block titled ``relation_title`` (e.g. "Is an employee of")."""
+        block = self.page.locator(".brick").filter(has=self.page.locator(".brick-title", has_text=relation_title))
+        return [text.strip() for text in block.locator("td a").all_inner_texts() if text.strip()]
+
+
+class TrashPage:
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.rows = page.locator("#brick-regular-creme_core-trash tbody tr")
+
+    def open(self) -> None:
+        self.page.goto(TRASH)
+        expect(self.page.locator("#brick-regular-creme_core-trash")).to_be_visible()
+
+    def names(self) -> list[str]:
+        return [text.strip() for text in self.rows.locator("td:nth-child(3)").all_inner_texts()]
+
+    def restore(self, name: str) -> None:
+        row = self.rows.filter(has=self.page.get_by_role("link", name=name, exact=True)).first
+        with self.page.expect_response(lambda r: "/creme_core/entity/restore/" in r.url):
+            row.locator("a[title=Restore]").click()
+        expect(self.rows.filter(has=self.page.get_by_role("link", name=name, exact=True))).to_have_count(0)
