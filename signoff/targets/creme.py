@@ -50,12 +50,14 @@ from signoff.errors import TargetError
 from signoff.targets import creme_settings
 from signoff.targets.base import Credentials, Target, TargetStatus
 from signoff.targets.processes import (
+    REGISTRY,
     ManagedProcess,
     free_port,
     http_status,
     pid_alive,
     pids_with_env,
     spawn,
+    stop_many,
     stop_pid,
     tail_file,
     wait_until_healthy,
@@ -641,8 +643,9 @@ class EmbeddedCreme(Target):
             )
             self._wait_for_job_manager(job_manager, time.monotonic() - started)
         except BaseException:
-            for process in reversed(list(self._processes.values())):
-                process.stop()
+            stop_many((p.pid, p.popen) for p in self._processes.values())
+            for process in self._processes.values():
+                REGISTRY.discard(process)
             self._processes = {}
             raise
         self._state = InstanceState(
@@ -679,14 +682,16 @@ class EmbeddedCreme(Target):
 
     def _stop_locked(self) -> None:
         state = self.read_state()
-        # Web server first: no new jobs get queued while the job manager shuts down.
-        order = ("gunicorn", "job_manager")
-        own = self._processes
-        for name in order:
-            if name in own:
-                own[name].stop()
+        targets: dict[int, subprocess.Popen[bytes] | None] = {
+            p.pid: p.popen for p in self._processes.values()
+        }
         if state is not None:
-            self._stop_state(state)
+            for name, pid in state.pids.items():
+                if pid not in targets and _same_process(pid, state.start_ticks.get(name)):
+                    targets[pid] = None
+        stop_many(targets.items())
+        for process in self._processes.values():
+            REGISTRY.discard(process)
         self._stop_strays()
         self._processes = {}
         self._state = None
@@ -706,10 +711,9 @@ class EmbeddedCreme(Target):
 
     def _stop_state(self, state: InstanceState) -> None:
         """Stop the processes a state file names, if they are still the same processes."""
-        for name in sorted(state.pids, key=lambda n: 0 if n == "gunicorn" else 1):
-            pid = state.pids[name]
-            if _same_process(pid, state.start_ticks.get(name)):
-                stop_pid(pid)
+        stop_many(
+            (pid, None) for name, pid in state.pids.items() if _same_process(pid, state.start_ticks.get(name))
+        )
         self.state_path.unlink(missing_ok=True)
 
     def _state_alive(self, state: InstanceState) -> bool:
