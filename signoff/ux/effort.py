@@ -1,0 +1,278 @@
+"""Effort of a task: user actions, pages visited and time on task.
+
+:class:`ActionCounter` listens in the page - an init script installed in the current and every later
+document reports clicks, field edits and form submissions through an exposed binding - and
+:func:`group_actions` turns those events into *user actions*: all keystrokes and changes in one field
+in a row are one action, a click that submits a form is not counted again as a submit. Main-frame
+navigations give the pages visited; a monotonic clock gives time on task.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Frame, Page
+
+from signoff.ux._pagejs import evaluate_settled, js
+
+# Installed in every document of the page. Clicks on form fields, and input/change events, are
+# reported as "edit" of a field key so that Python can merge a run of edits of one field into one
+# action (a person clicks a field and types: one step). Submissions report their submitter so that
+# "click Save" and the submit it causes count once.
+_COUNTER_SCRIPT = r"""
+(() => {
+  const binding = "__BINDING__";
+  const flag = "__signoffUxCounter_" + binding;
+  if (window[flag]) return;
+  window[flag] = true;
+  /*HELPERS*/
+  // Playwright does not promise the delivery order of binding calls, so each event carries its page
+  // time (epoch ms, comparable across documents) for Python to sort by; per-document counts let
+  // stop() wait for calls still on their way.
+  const doc = Math.random().toString(36).slice(2);
+  window[flag + '_sent'] = {doc, count: 0};
+  const send = (event) => {
+    try {
+      const fn = window[binding];
+      if (typeof fn !== 'function') return;
+      window[flag + '_sent'].count++;
+      fn({...event, doc, time: performance.timeOrigin + performance.now()});
+    } catch (e) { /* the counter was stopped: nothing to report to */ }
+  };
+  const FIELD = 'input:not([type=button]):not([type=submit]):not([type=reset]):not([type=image]),' +
+    'select, textarea, [contenteditable=""], [contenteditable="true"]';
+  const formKey = (form) => form ? (form.id || form.getAttribute('name') || form.getAttribute('action') || 'form') : '';
+  const fieldKey = (el) => 'field|' + formKey(el.form || (el.closest && el.closest('form'))) + '|' +
+    (el.getAttribute('name') || el.id || __path(el));
+  const editOf = (el) => ({type: 'edit', key: fieldKey(el), target: __describe(el)});
+  document.addEventListener('click', (event) => {
+    let el = event.target;
+    if (!el || el.nodeType !== 1) return;
+    // A click on a label acts on its control: same key as the control's own click/change.
+    const label = el.closest('label');
+    if (label && label.control && !el.closest('a, button')) el = label.control;
+    if (el.matches(FIELD)) { send(editOf(el)); return; }
+    const target = el.closest('a, button, input, summary, [role], [onclick], [tabindex]') || el;
+    send({type: 'click', key: 'click|' + __path(target), target: __describe(target)});
+  }, true);
+  // A text field's "change" fires on blur, after whatever the user did next: its keystrokes were
+  // already counted through "input", so only choice-like fields report "change".
+  const TEXTLIKE = 'textarea, [contenteditable], input:not([type=checkbox]):not([type=radio]):not([type=file])' +
+    ':not([type=color]):not([type=range]):not([type=date]):not([type=time]):not([type=datetime-local])';
+  for (const type of ['input', 'change']) {
+    document.addEventListener(type, (event) => {
+      const el = event.composedPath ? event.composedPath()[0] : event.target;
+      if (!el || el.nodeType !== 1) return;
+      if (type === 'change' && el.matches(TEXTLIKE)) return;
+      send(editOf(el));
+    }, true);
+  }
+  document.addEventListener('submit', (event) => {
+    const form = event.target;
+    const submitter = event.submitter;
+    send({type: 'submit', key: 'submit|' + formKey(form), target: __describe(form),
+          submitter: submitter ? 'click|' + __path(submitter) : null});
+  }, true);
+})();
+"""
+
+
+@dataclasses.dataclass
+class UserAction:
+    """One counted user action."""
+
+    #: ``click``, ``edit`` (one field, however many keystrokes), ``submit`` (a submit no click
+    #: caused) or ``manual`` (added with :meth:`ActionCounter.add_action`).
+    kind: str
+    target: str
+    url: str
+    #: Seconds since the task started.
+    at: float
+
+
+@dataclasses.dataclass
+class EffortResult:
+    """Effort of one task: how many actions, pages and seconds it took."""
+
+    task: str
+    actions: int
+    pages_visited: int
+    seconds: float
+    steps: list[UserAction]
+    #: URLs in the order visited (the start page first).
+    pages: list[str]
+
+
+def group_actions(events: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Merge raw page events into user actions (pure function; :class:`ActionCounter` uses it).
+
+    Rules, in the order events arrive:
+
+    * ``edit`` events with the same field key as the previous action are the same action
+      (keystrokes in one field, a click into a field then typing, a checkbox's click/input/change);
+      going back to a field later is a new action;
+    * every ``click`` is an action;
+    * a ``submit`` whose submitter is the element of the previous click is part of that click;
+      a submit without such a click (Enter in a field) is an action;
+    * ``manual`` events (added by the test) are always actions.
+    """
+    actions: list[dict[str, Any]] = []
+    for event in events:
+        kind = event.get("type")
+        last = actions[-1] if actions else None
+        if kind == "edit" and last is not None and last["type"] == "edit" and last["key"] == event.get("key"):
+            continue
+        if (
+            kind == "submit"
+            and last is not None
+            and last["type"] == "click"
+            and event.get("submitter") is not None
+            and last["key"] == event.get("submitter")
+        ):
+            continue
+        if kind in ("edit", "click", "submit", "manual"):
+            actions.append(dict(event))
+    return actions
+
+
+class ActionCounter:
+    """Counts the user actions, pages visited and time of one task on a page.
+
+    Use as a context manager around the task (or :meth:`start` / :meth:`stop`)::
+
+        with ActionCounter(page, "create contact") as counter:
+            ...  # drive the UI as a person would
+        counter.result.actions
+
+    Method: an exposed binding (unique per counter) receives events from an init script installed in
+    the current and every later document; :func:`group_actions` turns them into actions. Navigations
+    are counted from ``framenavigated`` of the main frame, once per change of URL (fragment ignored,
+    so a reload or an in-page anchor is not a new page). A URL typed by the test (``page.goto``) is
+    not a user action the page can see: add it with :meth:`add_action` when the task includes it.
+    """
+
+    def __init__(self, page: Page, task: str = "task") -> None:
+        self.page = page
+        self.task = task
+        self.result: EffortResult | None = None
+        self._binding = "__signoffUx_" + uuid.uuid4().hex[:12]
+        self._events: list[dict[str, Any]] = []
+        self._pages: list[str] = []
+        self._received: dict[str, int] = {}
+        self._active = False
+        self._started = 0.0
+        self._started_wall = 0.0
+        self._disposables: list[Any] = []
+
+    # -- lifecycle --------------------------------------------------------------------------------
+
+    def start(self) -> ActionCounter:
+        """Begin counting (installs the listeners into the current and future documents)."""
+        script = js(_COUNTER_SCRIPT).replace("__BINDING__", self._binding)
+        self._disposables.append(self.page.expose_binding(self._binding, self._on_event))
+        self._disposables.append(self.page.add_init_script(script))
+        self.page.on("framenavigated", self._on_navigated)
+        evaluate_settled(self.page, script)
+        self._pages = [self.page.url] if self.page.url != "about:blank" else []
+        self._events = []
+        self._received = {}
+        self._started = time.monotonic()
+        self._started_wall = time.time()
+        self._active = True
+        return self
+
+    def stop(self) -> EffortResult:
+        """Stop counting and return the effort of the task."""
+        if self.result is not None:
+            return self.result
+        seconds = time.monotonic() - self._started
+        self._wait_for_stragglers()
+        self._active = False
+        self.page.remove_listener("framenavigated", self._on_navigated)
+        for disposable in self._disposables:
+            close = getattr(disposable, "close", None)
+            if close is not None:
+                try:
+                    close()
+                except PlaywrightError:
+                    pass
+        self._disposables.clear()
+        steps = [
+            UserAction(kind=a["type"], target=str(a.get("target", "")), url=str(a.get("url", "")), at=a["at"])
+            for a in group_actions(self._ordered())
+        ]
+        self.result = EffortResult(
+            task=self.task,
+            actions=len(steps),
+            pages_visited=len(self._pages),
+            seconds=round(seconds, 3),
+            steps=steps,
+            pages=list(self._pages),
+        )
+        return self.result
+
+    def __enter__(self) -> ActionCounter:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- counting ---------------------------------------------------------------------------------
+
+    @property
+    def actions(self) -> int:
+        """Actions so far."""
+        return len(group_actions(self._ordered()))
+
+    def add_action(self, description: str) -> None:
+        """Count an action the page cannot see (typing a URL, a keyboard shortcut ...)."""
+        self._events.append(
+            {
+                "type": "manual",
+                "key": f"manual|{len(self._events)}",
+                "target": description,
+                "url": self.page.url,
+                "time": time.time() * 1000,
+            }
+        )
+
+    def _on_event(self, source: Mapping[str, Any], event: Mapping[str, Any]) -> None:
+        if not self._active or not isinstance(event, Mapping):
+            return
+        frame = source.get("frame")
+        url = frame.url if isinstance(frame, Frame) else self.page.url
+        self._events.append({**event, "url": url})
+        doc = str(event.get("doc", ""))
+        self._received[doc] = self._received.get(doc, 0) + 1
+
+    def _ordered(self) -> list[dict[str, Any]]:
+        # Page time orders events; the browser and Python share the machine's clock, so "at" is
+        # seconds since start() on one time line.
+        events = sorted(self._events, key=lambda e: float(e.get("time", 0.0)))
+        return [{**e, "at": round(max(0.0, float(e.get("time", 0.0)) / 1000 - self._started_wall), 3)} for e in events]
+
+    def _wait_for_stragglers(self, timeout_s: float = 2.0) -> None:
+        """Wait until Python received every event the current document says it sent."""
+        flag = "__signoffUxCounter_" + self._binding + "_sent"
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            try:
+                sent = self.page.evaluate("(flag) => window[flag] || null", flag)
+            except PlaywrightError:
+                return  # the page is gone or navigating: nothing more can arrive from it
+            if not sent or self._received.get(str(sent["doc"]), 0) >= int(sent["count"]):
+                return
+            # Waiting inside Playwright lets its dispatcher deliver the pending binding calls.
+            self.page.wait_for_timeout(20)
+
+    def _on_navigated(self, frame: Frame) -> None:
+        if not self._active or frame != self.page.main_frame:
+            return
+        url = frame.url
+        if not self._pages or url.split("#", 1)[0] != self._pages[-1].split("#", 1)[0]:
+            self._pages.append(url)
