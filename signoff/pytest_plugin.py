@@ -159,6 +159,8 @@ class TargetSession:
         self.plan = plan
         self.current_feature: str | None = None
         self.generation = 0  # bumped on every reset: saved sign-ins of older generations are void
+        # Taken while the CRM runs: a stopped target may no longer know its URL.
+        self.facts: dict[str, str] = dict(target.describe())
 
     def enter_feature(self, feature_file: str) -> None:
         if self.current_feature is not None and self.current_feature != feature_file:
@@ -373,7 +375,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     target_session = config.stash.get(SESSION_KEY, None)
     if not results or target_session is None:
         return
-    facts = dict(target_session.target.describe())
+    facts = dict(target_session.facts)
     if BROWSER_KEY in config.stash:
         facts["Browser"] = config.stash[BROWSER_KEY]
     facts["Isolation"] = target_session.plan.run.isolation
