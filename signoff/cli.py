@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from signoff.errors import SignoffError
+from signoff.errors import BrowserError, SignoffError, TargetError
 from signoff.plan import Plan, load_plan
 
 EXIT_OK = 0
@@ -31,12 +31,22 @@ EXIT_INTERRUPTED = 130
 
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # Everything after "--" goes to pytest untouched.
+    extra: list[str] = []
+    if "--" in argv:
+        at = argv.index("--")
+        argv, extra = argv[:at], argv[at + 1 :]
     args = parser.parse_args(argv)
+    args.pytest_args = extra
     if not getattr(args, "command", None):
         parser.print_help()
         return EXIT_USAGE
     try:
         return int(args.handler(args))
+    except (TargetError, BrowserError) as error:
+        print(f"signoff: {error}", file=sys.stderr)
+        return EXIT_TARGET
     except SignoffError as error:
         print(f"signoff: {error}", file=sys.stderr)
         return error.exit_code
@@ -57,7 +67,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=int, default=None, help="parallel workers (default: the plan's)")
     run.add_argument("--screenshots", choices=("on-failure", "every-step"), default=None)
     run.add_argument("--no-report", action="store_true", help="skip the HTML report")
-    run.add_argument("pytest_args", nargs=argparse.REMAINDER, help="after --: extra pytest arguments")
+    run.epilog = "Arguments after -- go to pytest, e.g. signoff run -- -k organisation"
     run.set_defaults(handler=command_run)
 
     check = commands.add_parser("check", help="check the plan and the feature files")
@@ -78,7 +88,15 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _feature_paths(plan: Plan, given: list[str]) -> list[str]:
-    return given or [str(plan.resolve(path)) for path in plan.run.features]
+    return [str(Path(path).resolve()) for path in given] or [str(plan.resolve(path)) for path in plan.run.features]
+
+
+def project_root(plan: Plan) -> Path:
+    """The folder with the step vocabulary and page objects: here, else beside the plan file."""
+    for folder in (Path.cwd(), plan.root):
+        if (folder / "conftest.py").exists() and (folder / "steps").is_dir():
+            return folder.resolve()
+    return plan.root
 
 
 def command_check(args: argparse.Namespace) -> int:
@@ -103,7 +121,7 @@ def _report_feature_problems(plan: Plan, paths: list[str]) -> bool:
 
 def _ensure_project_on_path(plan: Plan) -> None:
     # The step vocabulary and the page objects live beside the plan file, not in the package.
-    root = str(plan.root)
+    root = str(project_root(plan))
     if root not in sys.path:
         sys.path.insert(0, root)
 
@@ -127,13 +145,16 @@ def command_run(args: argparse.Namespace) -> int:
     target = make_target(plan, label="preflight")
     target.provision()
     if plan.target.kind == "remote":
+        from signoff.preflight import check_sign_in
+
         target.start()
+        check_sign_in(target, names[0], plan.browsers.executable, project_root(plan))
 
     results = plan.resolve(plan.run.results_dir)
     command = [sys.executable, "-m", "pytest", *features, f"--alluredir={results}", "--clean-alluredir"]
-    command += ["-p", "no:cacheprovider", "--rootdir", str(plan.root), "-c", str(_ini_file(plan))]
-    if args.plan:
-        command.append(f"--plan={Path(args.plan).resolve()}")
+    root = project_root(plan)
+    command += ["-p", "no:cacheprovider", "--rootdir", str(root), "-c", str(_ini_file(root))]
+    command.append(f"--plan={plan.path}")
     for name in names:
         command += ["--browser", name]
     if args.headed:
@@ -145,9 +166,9 @@ def command_run(args: argparse.Namespace) -> int:
         # Whole feature files per worker: the per-feature reset must not cut a feature in two.
         command += ["-n", str(workers), "--dist", "loadfile"]
     command += list(plan.run.pytest_args)
-    command += [a for a in args.pytest_args if a != "--"]
+    command += args.pytest_args
 
-    outcome = _run_child(command, cwd=plan.root)
+    outcome = _run_child(command, cwd=root)
     if outcome == EXIT_INTERRUPTED:
         raise KeyboardInterrupt
     if not args.no_report and results.exists() and any(results.iterdir()):
@@ -158,12 +179,12 @@ def command_run(args: argparse.Namespace) -> int:
     return _exit_code(outcome)
 
 
-def _ini_file(plan: Plan) -> Path:
-    for name in ("pyproject.toml", "pytest.ini"):
-        path = plan.root / name
+def _ini_file(root: Path) -> Path:
+    for name in ("pytest.ini", "pyproject.toml"):
+        path = root / name
         if path.exists():
             return path
-    return plan.root / "pyproject.toml"
+    return root / "pyproject.toml"
 
 
 def _run_child(command: list[str], cwd: Path) -> int:

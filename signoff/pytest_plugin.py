@@ -15,7 +15,6 @@ Fixtures a project can override (like pytest-playwright's): ``signoff_plan``, ``
 from __future__ import annotations
 
 import importlib
-import os
 import types
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,6 +28,7 @@ from pytest_bdd.parser import Feature, Scenario, Step
 from signoff import browsers, lint
 from signoff.errors import SignoffError
 from signoff.plan import Plan, load_plan
+from signoff.targets import worker_label
 from signoff.targets.base import Target
 
 PAGE_KEY = pytest.StashKey[Page]()
@@ -144,11 +144,6 @@ def pytest_bdd_step_func_lookup_error(
 @pytest.fixture(scope="session")
 def signoff_plan(pytestconfig: pytest.Config) -> Plan:
     return pytestconfig.stash[PLAN_KEY]
-
-
-def worker_label() -> str:
-    """``main`` in a plain run, ``gw0``, ``gw1`` ... under pytest-xdist."""
-    return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
 class TargetSession:

@@ -1,0 +1,36 @@
+"""Checks made before an acceptance run starts, so that a wrong setting costs seconds, not a run.
+
+The administrator's sign-in is tried once in a real browser through the CRM's own page objects:
+this is how Signoff learns, in one line, that a remote CRM's credentials are wrong.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+
+from signoff import browsers
+from signoff.errors import TargetError
+from signoff.targets.base import Target
+
+
+def check_sign_in(target: Target, browser_name: str = "chromium", executable: str = "", project_root: Path | None = None) -> None:
+    """Sign in as the target's administrator; TargetError when the CRM refuses the credentials."""
+    from playwright.sync_api import sync_playwright
+
+    if project_root is not None and str(project_root) not in sys.path:
+        sys.path.insert(0, str(project_root))
+    choice = browsers.resolve(browser_name, executable)
+    credentials = target.admin
+    with sync_playwright() as playwright:
+        browser = getattr(playwright, browser_name).launch(**choice.launch_args)
+        try:
+            context = browser.new_context(base_url=target.base_url, locale="en-GB")
+            crm = importlib.import_module(f"pages.{target.kind}").create_crm(context.new_page(), target)
+            crm.session.sign_in(credentials)
+            signed_in = crm.session.is_signed_in()
+        finally:
+            browser.close()
+    if not signed_in:
+        raise TargetError(f"wrong credentials: user '{credentials.username}' cannot sign in to {target.base_url}")
