@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
@@ -262,7 +262,7 @@ def audit_accessibility(
     return result
 
 
-def score_rules(raw: dict[str, Any], declared: dict[str, str | None] | None = None) -> list[RuleOutcome]:
+def score_rules(raw: Mapping[str, Any], declared: Mapping[str, str | None] | None = None) -> list[RuleOutcome]:
     """The applicable rules of an axe result, each with its weight and pass/fail.
 
     A rule listed under ``violations`` failed (even if other elements passed it); one under

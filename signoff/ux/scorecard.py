@@ -532,6 +532,7 @@ th{background:#eef0f3}
 details{background:#fff;border:1px solid #d8dbe0;border-radius:8px;margin:8px 0;padding:8px 12px}
 summary{cursor:pointer;font-weight:600}
 code{background:#eef0f3;padding:1px 4px;border-radius:3px;font-size:.9em;word-break:break-all}
+code.rule{white-space:nowrap;word-break:normal}
 img.shot{max-width:100%;border:1px solid #d8dbe0;margin-top:8px}
 ul.reasons li{margin:2px 0}
 """
@@ -544,6 +545,11 @@ def _esc(value: object) -> str:
 def _bar(score: float) -> str:
     grade = "good" if score >= 90 else "avg" if score >= 50 else "poor"
     return f'{score:g}<span class="bar"><i class="{grade}" style="width:{max(0.0, min(100.0, score)):.0f}%"></i></span>'
+
+
+def _nonzero(impact: str, counts: dict[str, int]) -> str:
+    # Colour a count only when there is something to see.
+    return f' class="{impact}"' if counts.get(impact, 0) else ""
 
 
 def _checks_html(checks: Sequence[Check]) -> str:
@@ -590,8 +596,8 @@ def render_html(card: Scorecard) -> str:
             a11y = "—" if page.accessibility_score is None else _bar(page.accessibility_score)
             rows.append(
                 f"<tr><td><code>{_esc(page.kind)}</code></td><td>{_bar(page.score)}</td><td>{a11y}</td>"
-                f'<td class="critical">{counts.get("critical", 0)}</td>'
-                f'<td class="serious">{counts.get("serious", 0)}</td>'
+                f"<td{_nonzero('critical', counts)}>{counts.get('critical', 0)}</td>"
+                f"<td{_nonzero('serious', counts)}>{counts.get('serious', 0)}</td>"
                 f"<td>{counts.get('moderate', 0) + counts.get('minor', 0)}</td><td>{failed}</td></tr>"
             )
         parts.append(
@@ -619,7 +625,8 @@ def render_html(card: Scorecard) -> str:
                     )
                     more = f"<br>… {len(v.nodes) - 10} more" if len(v.nodes) > 10 else ""
                     rows.append(
-                        f'<tr><td class="{_esc(v.impact)}">{_esc(v.impact)}</td><td><code>{_esc(v.rule_id)}</code></td>'
+                        f'<tr><td class="{_esc(v.impact)}">{_esc(v.impact)}</td>'
+                        f'<td><code class="rule">{_esc(v.rule_id)}</code></td>'
                         f'<td>{_esc(v.help)}<br><a href="{_esc(v.help_url)}">{_esc(v.help_url)}</a></td>'
                         f"<td>{nodes}{more}</td></tr>"
                     )

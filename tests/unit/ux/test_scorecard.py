@@ -41,8 +41,15 @@ def a11y(url: str, failed: dict[str, str] | None = None, passed: int = 10, shot:
     rules = [RuleOutcome(f"ok-{i}", "serious", rule_weight("serious"), True) for i in range(passed)]
     rules += [RuleOutcome(rid, imp, rule_weight(imp), False) for rid, imp in failed.items()]
     violations = [
-        Violation(rid, imp, f"help {rid}", f"https://dequeuniversity.com/rules/axe/4.12/{rid}", "", ["wcag2a"],
-                  [ViolationNode(["#x"], "<input id=x>", "Fix it")])
+        Violation(
+            rid,
+            imp,
+            f"help {rid}",
+            f"https://dequeuniversity.com/rules/axe/4.12/{rid}",
+            "",
+            ["wcag2a"],
+            [ViolationNode(["#x"], "<input id=x>", "Fix it")],
+        )
         for rid, imp in failed.items()
     ]
     from signoff.ux.accessibility import accessibility_score
@@ -52,8 +59,17 @@ def a11y(url: str, failed: dict[str, str] | None = None, passed: int = 10, shot:
 
 def keyboard(**over: object) -> KeyboardResult:
     values: dict[str, object] = dict(
-        url="u", form="#f", found=True, controls=["a", "b"], focus_order=["a", "b"], unreached=[],
-        trapped=False, trap=[], invisible_focus=[], tabs_pressed=2, passed=True,
+        url="u",
+        form="#f",
+        found=True,
+        controls=["a", "b"],
+        focus_order=["a", "b"],
+        unreached=[],
+        trapped=False,
+        trap=[],
+        invisible_focus=[],
+        tabs_pressed=2,
+        passed=True,
     )
     values.update(over)
     return KeyboardResult(**values)  # type: ignore[arg-type]
@@ -61,8 +77,17 @@ def keyboard(**over: object) -> KeyboardResult:
 
 def small(**over: object) -> SmallScreenResult:
     values: dict[str, object] = dict(
-        url="u", kind="/u", viewport=[375, 667], viewport_width=375, scroll_width=375, horizontal_overflow=False,
-        overflowing=[], min_target=24, small_targets=[], targets_to_review=[], viewport_meta="width=device-width",
+        url="u",
+        kind="/u",
+        viewport=[375, 667],
+        viewport_width=375,
+        scroll_width=375,
+        horizontal_overflow=False,
+        overflowing=[],
+        min_target=24,
+        small_targets=[],
+        targets_to_review=[],
+        viewport_meta="width=device-width",
         passed=True,
     )
     values.update(over)
@@ -78,8 +103,16 @@ def task(name: str, actions: int, *, saved: bool = True, errors: tuple[bool, ...
     effort = EffortResult(name, actions, 2, 3.5, steps, ["u1", "u2"])
     feedback = SaveFeedbackResult("u1", "u2", ["message"] if saved else [], ["Saved"] if saved else [], 5.0, saved)
     errs = [
-        ErrorFeedbackResult("#email", True, ok, "Email must contain @" if ok else "", ["aria-describedby"] if ok else [],
-                            4.0 if ok else None, ok, ok)
+        ErrorFeedbackResult(
+            "#email",
+            True,
+            ok,
+            "Email must contain @" if ok else "",
+            ["aria-describedby"] if ok else [],
+            4.0 if ok else None,
+            ok,
+            ok,
+        )
         for ok in errors
     ]
     return TaskAudit(name, effort, feedback, errs)
@@ -118,11 +151,14 @@ def test_critical_and_serious_violations_break_their_limits() -> None:
     page.accessibility = a11y(page.url, {"label": "critical", "color-contrast": "serious"})
     card = build_scorecard([page])
     assert not card.verdict.passed
-    assert any(r.startswith("1 critical accessibility violations (max 0): label on /persons/contact/{id}")
-               for r in card.verdict.reasons)
+    assert any(
+        r.startswith("1 critical accessibility violations (max 0): label on /persons/contact/{id}")
+        for r in card.verdict.reasons
+    )
     assert any(r.startswith("1 serious accessibility violations (max 0)") for r in card.verdict.reasons)
-    lenient = build_scorecard([page], section=UxSection(max_critical=1, max_serious=1, min_accessibility_score=50,
-                                                        min_page_score=50))
+    lenient = build_scorecard(
+        [page], section=UxSection(max_critical=1, max_serious=1, min_accessibility_score=50, min_page_score=50)
+    )
     assert lenient.verdict.passed, lenient.verdict.reasons
 
 
@@ -188,13 +224,17 @@ def test_fail_on_check_decides_which_failed_checks_gate() -> None:
 def test_page_checks_describe_defects() -> None:
     audit = PageAudit(
         url="http://crm/c",
-        keyboard=[keyboard(unreached=["button \"Save\""], trapped=True, trap=["div#editor"], passed=False)],
-        small_screen=small(horizontal_overflow=True, scroll_width=800, small_targets=[TouchTarget("b", "button", 16, 16)]),
-        text=[TextRenderResult("北京星辰科技有限公司", True, True, True, "td", [], "x", "td", False),
-              TextRenderResult("王\ue000明", True, True, False, None, ["\ue000"], "x", "td", False)],
+        keyboard=[keyboard(unreached=['button "Save"'], trapped=True, trap=["div#editor"], passed=False)],
+        small_screen=small(
+            horizontal_overflow=True, scroll_width=800, small_targets=[TouchTarget("b", "button", 16, 16)]
+        ),
+        text=[
+            TextRenderResult("北京星辰科技有限公司", True, True, True, "td", [], "x", "td", False),
+            TextRenderResult("王\ue000明", True, True, False, None, ["\ue000"], "x", "td", False),
+        ],
     )
     failed = {c.check: c.detail for c in page_checks(audit, UxSection()) if not c.passed}
-    assert failed["keyboard-reach"] == "#f: Tab never reaches button \"Save\""
+    assert failed["keyboard-reach"] == '#f: Tab never reaches button "Save"'
     assert failed["keyboard-trap"] == "#f: focus trapped at div#editor"
     assert failed["no-horizontal-overflow"].startswith("page is 800px wide at 375x667")
     assert failed["touch-target-size"] == "1 touch targets under 24px: button 16x16"
@@ -206,7 +246,9 @@ def test_overall_score_mean_or_worst() -> None:
     bad = clean_page("http://crm/b")
     bad.keyboard = [keyboard(unreached=["x"], passed=False)]
     mean = build_scorecard([good, bad], section=UxSection(min_page_score=0, fail_on_check="never"))
-    worst = build_scorecard([good, bad], section=UxSection(min_page_score=0, fail_on_check="never", overall_score="worst"))
+    worst = build_scorecard(
+        [good, bad], section=UxSection(min_page_score=0, fail_on_check="never", overall_score="worst")
+    )
     assert worst.overall_score == mean.pages[0].score < mean.overall_score < 100
     assert mean.pages[0].kind == "/b"  # worst first
 
