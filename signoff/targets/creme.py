@@ -78,6 +78,8 @@ ADMIN = Credentials("root", "root")
 STEP_TIMEOUT = 1200.0
 #: Seconds a process waits for another one that provisions the same home.
 PROVISION_LOCK_TIMEOUT = 1800.0
+#: Seconds a health probe of a running instance may take before it counts as not answering.
+HEALTH_PROBE_TIMEOUT = 30.0
 #: Unix socket paths longer than this do not fit in sockaddr_un (108 bytes with the NUL).
 MAX_SOCKET_PATH = 100
 
@@ -333,7 +335,8 @@ class EmbeddedCreme(Target):
         with self._instance_lock():
             state = self.read_state()
             if state is not None and self._state_alive(state):
-                if http_status(state.url + LOGIN_PATH) == 200:
+                # Generous: a busy instance (a load test on 2 cores) is slow, not broken.
+                if http_status(state.url + LOGIN_PATH, timeout=HEALTH_PROBE_TIMEOUT) == 200:
                     self._state = state
                     self.adopted = not self._processes
                     return
@@ -351,6 +354,8 @@ class EmbeddedCreme(Target):
     def reset(self) -> None:
         """Stop, copy the pristine snapshot over the instance database, start on the same port."""
         self.provision()
+        # An instance found running stays someone else's after the reset (restarted detached).
+        adopted = self.adopted
         with self._instance_lock():
             state = self.read_state()
             detached = state.detached if state is not None else False
@@ -359,7 +364,7 @@ class EmbeddedCreme(Target):
             copy_database(self.snapshot_path, self.db_path)
             (self.instance_dir / "snapshot.id").write_text(recipe_id() + "\n")
             self._start_locked(detached=detached, port=port)
-        self.adopted = False
+        self.adopted = adopted and detached
 
     def status(self) -> TargetStatus:
         state = self.read_state()
@@ -368,7 +373,7 @@ class EmbeddedCreme(Target):
             if state is not None:
                 details["note"] = "stale state file (processes gone)"
             return TargetStatus(name=self.name, running=False, details=details)
-        healthy = http_status(state.url + LOGIN_PATH) == 200
+        healthy = http_status(state.url + LOGIN_PATH, timeout=HEALTH_PROBE_TIMEOUT) == 200
         details = {
             "label": self.label,
             "port": str(state.port),

@@ -170,7 +170,11 @@ def test_detached_instance_is_found_used_and_stopped_from_other_processes(creme:
         with EmbeddedCreme(HOME, label=detached_label) as user:
             assert isinstance(user, EmbeddedCreme) and user.adopted
             assert user.base_url == other.base_url
-        assert other.status().healthy
+            user.reset()  # restarted detached, still not this run's to stop
+            assert user.adopted
+        status = other.status()
+        assert status.running and status.healthy, status
+        assert status.details["detached"] == "yes"
     finally:
         other.stop()
     assert instance_pids(other) == set()

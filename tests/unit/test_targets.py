@@ -375,6 +375,39 @@ def test_a_changed_marker_means_not_provisioned(tmp_path: Path) -> None:
     assert not target.is_provisioned()
 
 
+CONCURRENT_PROVISION = """
+    import sys, time
+    from pathlib import Path
+    from signoff.targets.creme import EmbeddedCreme
+
+    class Stub(EmbeddedCreme):
+        def is_provisioned(self):
+            return (self.root / "built").exists()
+
+        def _build(self):
+            with open(self.root / "builds", "a") as log:
+                log.write("build\\n")
+            time.sleep(1.0)  # a build takes a while: the other process must wait for the lock
+            (self.root / "built").write_text("")
+
+    Stub(Path(sys.argv[1]), progress=lambda message: print(message, flush=True)).provision()
+"""
+
+
+def test_two_processes_provisioning_at_once_build_once(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    code = textwrap.dedent(CONCURRENT_PROVISION)
+    both = [
+        subprocess.Popen([sys.executable, "-c", code, str(tmp_path)], env=env, stdout=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    for process in both:
+        process.communicate(timeout=60)
+    assert [process.returncode for process in both] == [0, 0]
+    assert (tmp_path / "creme" / "builds").read_text() == "build\n"
+    assert (tmp_path / "creme" / "built").exists()
+
+
 @pytest.mark.parametrize("label", ["", "a/b", "../x", "x" * 41, "-x"])
 def test_bad_instance_labels_are_refused(tmp_path: Path, label: str) -> None:
     with pytest.raises(TargetError, match="invalid Creme instance label"):
