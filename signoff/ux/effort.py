@@ -101,7 +101,9 @@ class EffortResult:
 
     task: str
     actions: int
+    #: Pages seen: the start page plus each main-frame navigation to a different URL.
     pages_visited: int
+    #: Time on task, from start() to stop(), by the monotonic clock.
     seconds: float
     steps: list[UserAction]
     #: URLs in the order visited (the start page first).
@@ -111,14 +113,15 @@ class EffortResult:
 def group_actions(events: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Merge raw page events into user actions (pure function; :class:`ActionCounter` uses it).
 
-    Rules, in the order events arrive:
+    Rules, in the order the events happened in the page:
 
     * ``edit`` events with the same field key as the previous action are the same action
       (keystrokes in one field, a click into a field then typing, a checkbox's click/input/change);
       going back to a field later is a new action;
     * every ``click`` is an action;
     * a ``submit`` whose submitter is the element of the previous click is part of that click;
-      a submit without such a click (Enter in a field) is an action;
+      a submit without such a click is an action. Enter in a field of a form with a submit button
+      makes the browser click that button, so it counts once, as a click;
     * ``manual`` events (added by the test) are always actions.
     """
     actions: list[dict[str, Any]] = []
