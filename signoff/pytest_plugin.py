@@ -27,6 +27,7 @@ from pytest_bdd.parser import Feature, Scenario, Step
 
 from signoff import browsers, lint
 from signoff.errors import SignoffError
+from signoff.mail import MailSink
 from signoff.plan import Plan, load_plan
 from signoff.targets import worker_label
 from signoff.targets.base import Target
@@ -66,9 +67,26 @@ def pytest_configure(config: pytest.Config) -> None:
     except SignoffError as error:
         raise pytest.UsageError(str(error)) from None
     config.stash[PLAN_KEY] = plan
+    if _runs_features(config, plan):
+        from signoff.coverage.pytest_plugin import configure, settings_from_plan
+
+        # Function-point coverage is measured whenever feature files run; the run fails when the
+        # contract's coverage is not met (untested function points count against it).
+        configure(config, settings_from_plan(plan, gate=True))
     # Business analysts may tag scenarios freely (@smoke, @FP-CUS-001): register each tag as a
     # marker so that --strict-markers keeps catching typos in real marker names only.
     config.stash[TAGS_KEY] = set()
+
+
+def _runs_features(config: pytest.Config, plan: Plan) -> bool:
+    """Whether this run was pointed at feature files (not at Signoff's own tests)."""
+    feature_roots = [plan.resolve(path).resolve() for path in plan.run.features]
+    for argument in config.args:
+        path = Path(argument.split("::")[0]).resolve()
+        if path.suffix == ".feature" or any(path == root or root in path.parents or path in root.parents for root in feature_roots):
+            if path.suffix == ".feature" or path.is_dir():
+                return True
+    return False
 
 
 PLAN_KEY = pytest.StashKey[Plan]()
@@ -163,6 +181,20 @@ class TargetSession:
                 self.target.reset()
                 self.generation += 1
         self.current_feature = feature_file
+
+
+@pytest.fixture(scope="session")
+def mail_sink() -> Iterator[MailSink]:
+    """An SMTP server on loopback for this test process; the CRM is pointed at it to send mail."""
+    with MailSink() as sink:
+        yield sink
+
+
+@pytest.fixture
+def delivered_mail(mail_sink: MailSink) -> MailSink:
+    """The mail sink, emptied for this scenario."""
+    mail_sink.clear()
+    return mail_sink
 
 
 @pytest.fixture(scope="session")

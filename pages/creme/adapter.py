@@ -6,6 +6,8 @@ what. Methods return data; they do not assert.
 
 from __future__ import annotations
 
+import importlib
+
 from playwright.sync_api import Page
 
 from pages.creme.customers import (
@@ -201,9 +203,23 @@ class CremeCustomers:
 
 
 class CremeCRM:
-    """Creme CRM, as the steps see it."""
+    """Creme CRM, as the steps see it.
+
+    Business areas beyond customers are built on first use from ``pages/creme/<area>.py``, each of
+    which defines ``Creme<Area>`` taking the page.
+    """
+
+    AREAS = ("sales", "campaigns", "activities", "users")
 
     def __init__(self, page: Page) -> None:
         self.page = page
         self.session = CremeSession(page)
         self.customers = CremeCustomers(page)
+
+    def __getattr__(self, area: str) -> object:
+        if area not in self.AREAS:
+            raise AttributeError(area)
+        module = importlib.import_module(f"pages.creme.{area}")
+        adapter = getattr(module, f"Creme{area.capitalize()}")(self.page)
+        setattr(self, area, adapter)
+        return adapter

@@ -154,7 +154,12 @@ class Customers(Protocol):
 
 
 class CRM(Protocol):
-    """One CRM, as the steps see it: a set of business areas."""
+    """One CRM, as the steps see it: a set of business areas.
+
+    The areas beyond sign-in and customers live in their own modules of this package
+    (``signoff.crm.sales``, ``.campaigns``, ``.activities``, ``.users``); an adapter offers
+    each area it supports as an attribute of the same name.
+    """
 
     session: Session
     customers: Customers
