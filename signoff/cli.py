@@ -113,10 +113,29 @@ def _report_feature_problems(plan: Plan, paths: list[str]) -> bool:
     if not files:
         print(f"signoff: no .feature files under {', '.join(paths)}", file=sys.stderr)
         return True
-    problems = lint.check_features(files)
+    problems = [str(problem) for problem in lint.check_features(files)]
+    parsed = [path for path in files if not any(line.startswith(f"{_shown(path)}:") and "malformed" in line for line in problems)]
+    problems += _unknown_function_points(plan, parsed)
     for problem in problems:
         print(f"signoff: {problem}", file=sys.stderr)
     return bool(problems)
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _unknown_function_points(plan: Plan, files: list[Path]) -> list[str]:
+    """Scenarios tagged with function points the contract's catalogue does not have."""
+    from signoff.coverage.catalogue import load_catalogue
+    from signoff.coverage.plan import coverage_section
+    from signoff.coverage.tags import check_feature_tags
+
+    catalogue = load_catalogue(plan.resolve(coverage_section(plan).catalogue))
+    return check_feature_tags(files, catalogue)
 
 
 def _ensure_project_on_path(plan: Plan) -> None:

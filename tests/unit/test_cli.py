@@ -1,0 +1,68 @@
+"""The command line: one-line errors and exit codes for bad input, without starting a CRM."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[2]
+
+
+def signoff(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "signoff.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=120, env=os.environ
+    )
+
+
+def test_check_passes_on_the_shipped_features() -> None:
+    result = signoff("check")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("feature", "expected"),
+    [
+        ('Feature: T\n  Scenario: S\n    When I add a organisation "Acme"\n',
+         ':3: undefined step "When I add a organisation "Acme""; nearest existing phrasing: When I add an organisation "{name}"'),
+        ("Feature: T\n  @FP-CUS-999\n  Scenario: S\n    Given I am not signed in\n",
+         ':2: scenario "S" tags unknown function point FP-CUS-999'),
+        ("Feature: T\n  Scenario: S\n    Given I am not signed in\n  Scenari: U\n", ":4: malformed feature file:"),
+    ],
+)
+def test_check_reports_each_problem_on_one_line(tmp_path: Path, feature: str, expected: str) -> None:
+    path = tmp_path / "t.feature"
+    path.write_text(feature, encoding="utf-8")
+    result = signoff("check", str(path))
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"signoff: {path}")
+    assert expected in line
+
+
+def test_bad_plan_is_one_line(tmp_path: Path) -> None:
+    plan = tmp_path / "acceptance.toml"
+    plan.write_text("[run]\nisolation = 'sometimes'\n", encoding="utf-8")
+    result = signoff("--plan", str(plan), "check")
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "signoff: acceptance.toml: [run] isolation = 'sometimes' is not one of: feature, none"
+    )
+
+
+def test_no_features_found_is_one_line(tmp_path: Path) -> None:
+    result = signoff("check", str(tmp_path))
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"signoff: no .feature files under {tmp_path}"
+
+
+def test_status_of_a_stopped_target_is_non_zero(tmp_path: Path) -> None:
+    plan = tmp_path / "acceptance.toml"
+    plan.write_text(f'[target]\nhome = "{tmp_path / "home"}"\n', encoding="utf-8")
+    result = signoff("--plan", str(plan), "target", "status", "--label", "never-started")
+    assert result.returncode == 3
+    assert "stopped" in result.stdout
