@@ -351,14 +351,19 @@ class EmbeddedCreme(Target):
         with self._instance_lock():
             self._stop_locked()
 
-    def reset(self) -> None:
-        """Stop, copy the pristine snapshot over the instance database, start on the same port."""
+    def reset(self, detached: bool | None = None) -> None:
+        """Stop, copy the pristine snapshot over the instance database, start on the same port.
+
+        ``detached=None`` restarts the instance the way it ran before (attached when it was not
+        running); ``signoff target reset`` passes True so the instance outlives the command.
+        """
         self.provision()
         # An instance found running stays someone else's after the reset (restarted detached).
         adopted = self.adopted
         with self._instance_lock():
             state = self.read_state()
-            detached = state.detached if state is not None else False
+            if detached is None:
+                detached = state.detached if state is not None else False
             port = state.port if state is not None else self._requested_port
             self._stop_locked()
             copy_database(self.snapshot_path, self.db_path)

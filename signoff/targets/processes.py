@@ -114,6 +114,9 @@ def spawn(
 
     ``detached=False`` (the default): the process dies with the calling Python process and is
     stopped at interpreter exit. ``detached=True``: it outlives us; the caller must keep its pid.
+
+    Linux sends the parent-death signal when the *thread* that started the child ends: start
+    attached processes from a thread that lives as long as they should (the main thread).
     """
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "ab") as log:
