@@ -56,6 +56,7 @@ from signoff.targets.processes import (
     http_status,
     pid_alive,
     pids_with_env,
+    port_in_use,
     spawn,
     stop_many,
     stop_pid,
@@ -609,6 +610,8 @@ class EmbeddedCreme(Target):
 
     def _start_locked(self, *, detached: bool, port: int | None) -> None:
         self._prepare_instance()
+        if port and port_in_use(port):
+            raise TargetError(f"cannot start Creme instance '{self.label}': port {port} is already in use")
         # A port we picked ourselves may be taken between the pick and gunicorn's bind: retry.
         attempts = 1 if port else 3
         for attempt in range(attempts):

@@ -81,6 +81,14 @@ class RemoteTarget(Target):
     def describe(self) -> dict[str, str]:
         return {"CRM": f"remote ({self.kind} pages)", "Target URL": self.url}
 
+    def check_credentials(self, credentials: Credentials | None = None) -> bool | None:
+        """Whether signing in works; None when Signoff does not know this CRM's sign-in form."""
+        if self.kind != "creme":
+            return None
+        from signoff.targets.creme import check_creme_login
+
+        return check_creme_login(self.url, credentials or self.admin)
+
     def _probe(self) -> int | None:
         """The HTTP status of the root URL; None when nothing answers (refused, timeout, DNS)."""
         request = urllib.request.Request(self.url + "/", headers={"User-Agent": "signoff"})

@@ -517,6 +517,21 @@ def test_check_creme_login_against_a_fake_login_page() -> None:
         server.server_close()
 
 
+def test_remote_creme_target_checks_credentials_on_the_login_form() -> None:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _LoginHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        target = RemoteTarget(url, credentials=Credentials("root", "root"))
+        assert target.check_credentials() is True
+        assert target.check_credentials(Credentials("root", "wrong")) is False
+        assert RemoteTarget(url, pages_kind="djangocrm").check_credentials(Credentials("a", "b")) is None
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def test_check_creme_login_when_nothing_answers() -> None:
     with pytest.raises(TargetError, match="does not answer"):
         check_creme_login(f"http://127.0.0.1:{free_port()}", Credentials("root", "root"), timeout=2)
