@@ -47,6 +47,7 @@ _SPEED_READ = (
 )
 
 _SPEED_FLAG = "() => !!window.__signoffUxSpeed"
+_NEXT_FRAMES = "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 0))))"
 
 
 @dataclasses.dataclass
@@ -112,6 +113,9 @@ def measure_page_speed(page: Page, *, settle_ms: float = 500) -> PageSpeed:
     page.wait_for_load_state("load")
     if settle_ms > 0:
         page.wait_for_timeout(settle_ms)
+    # Shifts are recorded when a frame is rendered: let a busy renderer catch up with the DOM
+    # changes of the settle time before reading.
+    page.evaluate(_NEXT_FRAMES)
     from_start = bool(page.evaluate(_SPEED_FLAG))
     data: dict[str, Any] = page.evaluate(_SPEED_READ)
     state = data.get("state") or {}
