@@ -330,7 +330,7 @@ class EmbeddedCreme(Target):
         """Provision if needed, then run this label's Creme and wait until it answers.
 
         When a healthy instance of this label already runs (e.g. after ``signoff target up``), it
-        is used as it is and :meth:`__exit__` leaves it running.
+        is used as it is (:attr:`adopted`) and :meth:`stop` leaves it running.
         """
         self.provision()
         with self._instance_lock():
@@ -348,7 +348,14 @@ class EmbeddedCreme(Target):
             self._start_locked(detached=detached, port=port)
 
     def stop(self) -> None:
-        """Stop this label's processes, whoever started them. Safe to call twice."""
+        """Stop this label's processes. Safe to call twice.
+
+        An object that never started anything (``signoff target down``) stops whatever runs under
+        its label. One whose :meth:`start` found the instance already running (:attr:`adopted`)
+        leaves it alone: it belongs to whoever started it (``signoff target up``).
+        """
+        if self.adopted:
+            return
         with self._instance_lock():
             self._stop_locked()
 
@@ -398,11 +405,6 @@ class EmbeddedCreme(Target):
         if state is not None:
             facts["Target URL"] = state.url
         return facts
-
-    def __exit__(self, *exc_info: object) -> None:
-        # An instance we only found running (signoff target up) belongs to whoever started it.
-        if not self.adopted:
-            self.stop()
 
     # -- facts -----------------------------------------------------------------------------------
 
