@@ -17,7 +17,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from signoff.errors import BrowserError, SignoffError, TargetError
 from signoff.plan import Plan, load_plan
@@ -55,10 +55,17 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERRUPTED
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad option is one line (``signoff: ...``), not a usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"signoff: {self.prog.removeprefix('signoff').strip() + ': ' if self.prog != 'signoff' else ''}{message} (see signoff --help)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="signoff", description="Acceptance of CRM systems.")
+    parser = _Parser(prog="signoff", description="Acceptance of CRM systems.")
     parser.add_argument("--plan", default=None, help="acceptance plan file (default: acceptance.toml)")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     run = commands.add_parser("run", help="run the acceptance and write the reports")
     run.add_argument("features", nargs="*", help="feature files or folders (default: the plan's [run] features)")
@@ -255,7 +262,7 @@ def command_target(args: argparse.Namespace) -> int:
         target.stop()
         print(f"{target.name} ({args.label}) is down")
     elif args.action == "reset":
-        target.reset()
+        target.reset(detached=True)  # type: ignore[call-arg]
         print(f"{target.name} ({args.label}) was reset to its snapshot at {target.base_url}")
     else:
         status = target.status()

@@ -66,3 +66,16 @@ def test_status_of_a_stopped_target_is_non_zero(tmp_path: Path) -> None:
     result = signoff("--plan", str(plan), "target", "status", "--label", "never-started")
     assert result.returncode == 3
     assert "stopped" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("run", "--workers", "abc"), "signoff: run: argument --workers: invalid int value: 'abc' (see signoff --help)"),
+        (("target", "bogus"), "signoff: target: argument action: invalid choice: 'bogus' (choose from 'up', 'down', 'reset', 'status') (see signoff --help)"),
+    ],
+)
+def test_a_bad_option_is_one_line(args: tuple[str, ...], expected: str) -> None:
+    result = signoff(*args)
+    assert result.returncode == 2
+    assert result.stderr.strip() == expected
