@@ -1,0 +1,387 @@
+"""Steps about marketing campaigns: mailing lists, email templates, campaigns and their sending.
+
+A template's personalised fields are written in square brackets, ``[first name]`` / ``[名字]``;
+the Chinese field names are turned into the English ones the CRM interface speaks (see
+:mod:`signoff.crm.campaigns`).
+
+Sending is proven by the mail that arrives: the CRM is pointed at the test mail server
+(:mod:`signoff.mail`) and the delivered messages are read back, recipient by recipient.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from signoff.crm import CRM, FormRejected
+from signoff.crm.campaigns import Campaigns, fill_personal_fields
+from signoff.mail import Delivered, MailSink
+from signoff.vocabulary import given, then, when
+
+#: The sender address campaigns use in the scenarios.
+CAMPAIGN_SENDER = "campaigns@signoff.test"
+#: Seconds to wait for a campaign's mail. Creme's job manager picks a new sending up about 30
+#: seconds after it is saved (it re-reads the queue that late on purpose), then sends at once.
+SENDING_TIMEOUT = 120.0
+
+#: Personalised fields by their Chinese names → the CRM interface's (English) names.
+CHINESE_FIELDS = {"名字": "first name", "姓氏": "last name", "称谓": "civility", "生日": "birthday"}
+
+
+def campaigns(crm: CRM) -> Campaigns:
+    area: Campaigns = crm.campaigns  # type: ignore[attr-defined]
+    return area
+
+
+def business_text(text: str) -> str:
+    """A template text with its personalised fields named the interface's way (``[名字]`` → ``[first name]``)."""
+    return fill_personal_fields(text, lambda field: "[" + CHINESE_FIELDS.get(field, field) + "]")
+
+
+def split_name(full_name: str) -> tuple[str, str]:
+    """``"Ada Lovelace"`` → ``("Ada", "Lovelace")``: the first word is the first name, as for customers."""
+    first, _, last = full_name.strip().partition(" ")
+    return (first, last) if last else ("", first)
+
+
+def contacts_known(scenario_context: dict[str, Any]) -> dict[str, str | None]:
+    """The contacts this scenario created: full name → email address (``None``: no address)."""
+    known: dict[str, str | None] = scenario_context.setdefault("contact_addresses", {})
+    return known
+
+
+def _rejection(scenario_context: dict[str, Any]) -> FormRejected:
+    rejection: FormRejected | None = scenario_context.get("rejection")
+    assert rejection is not None, "the CRM accepted the form although it should have refused it"
+    return rejection
+
+
+def _try(scenario_context: dict[str, Any], action: Any, *args: Any) -> None:
+    """Run ``action`` and keep the CRM's refusal (if any) for the Then steps."""
+    try:
+        action(*args)
+    except FormRejected as rejection:
+        scenario_context["rejection"] = rejection
+    else:
+        scenario_context["rejection"] = None
+
+
+# ----------------------------------------------------------------------------- the mail server
+
+
+@given("the CRM sends campaign mail through the test mail server", "系统通过测试邮件服务器发送营销邮件")
+def campaign_mail_goes_to_sink(crm: CRM, delivered_mail: MailSink) -> None:
+    # delivered_mail empties the server for this scenario: only this scenario's mail is read.
+    campaigns(crm).use_mail_server(delivered_mail.host, delivered_mail.port, CAMPAIGN_SENDER)
+
+
+# ----------------------------------------------------------------------------- contacts
+
+
+@given(
+    'a contact "{full_name}" with the email address "{address}"',
+    '已有联系人"{full_name}"，邮箱为"{address}"',
+)
+def contact_with_address(crm: CRM, scenario_context: dict[str, Any], full_name: str, address: str) -> None:
+    first, last = split_name(full_name)
+    crm.customers.add_contact(first, last, email=address)
+    contacts_known(scenario_context)[full_name] = address
+
+
+@given('a contact "{full_name}" without an email address', '已有没有邮箱的联系人"{full_name}"')
+def contact_without_address(crm: CRM, scenario_context: dict[str, Any], full_name: str) -> None:
+    first, last = split_name(full_name)
+    crm.customers.add_contact(first, last)
+    contacts_known(scenario_context)[full_name] = None
+
+
+# ----------------------------------------------------------------------------- mailing lists
+
+
+@given('a mailing list "{name}"', '已有邮件列表"{name}"')
+def mailing_list(crm: CRM, name: str) -> None:
+    campaigns(crm).add_mailing_list(name)
+
+
+@given(
+    'a mailing list "{name}" with the contact "{contact}"',
+    '已有包含联系人"{contact}"的邮件列表"{name}"',
+)
+def mailing_list_with_contact(crm: CRM, name: str, contact: str) -> None:
+    campaigns(crm).add_mailing_list(name, [contact])
+
+
+@given(
+    'a mailing list "{name}" with the contacts "{first}" and "{second}"',
+    '已有包含联系人"{first}"和"{second}"的邮件列表"{name}"',
+)
+@when(
+    'I create the mailing list "{name}" with the contacts "{first}" and "{second}"',
+    '我新建包含联系人"{first}"和"{second}"的邮件列表"{name}"',
+)
+def mailing_list_with_contacts(crm: CRM, name: str, first: str, second: str) -> None:
+    campaigns(crm).add_mailing_list(name, [first, second])
+
+
+@when(
+    'I add the contact "{contact}" to the mailing list "{name}"',
+    '我把联系人"{contact}"加入邮件列表"{name}"',
+)
+def add_to_mailing_list(crm: CRM, contact: str, name: str) -> None:
+    campaigns(crm).add_to_mailing_list(name, [contact])
+
+
+@when("I try to create a mailing list with an empty name", "我尝试新建一个名称为空的邮件列表")
+def try_unnamed_mailing_list(crm: CRM, scenario_context: dict[str, Any]) -> None:
+    scenario_context["mailing_lists_before"] = campaigns(crm).count_mailing_lists()
+    _try(scenario_context, campaigns(crm).add_mailing_list, "")
+
+
+@then('the mailing list "{name}" holds exactly "{contact}"', '邮件列表"{name}"只包含"{contact}"')
+def mailing_list_holds_one(crm: CRM, scenario_context: dict[str, Any], name: str, contact: str) -> None:
+    _assert_members(crm, scenario_context, name, [contact])
+
+
+@then(
+    'the mailing list "{name}" holds exactly "{first}" and "{second}"',
+    '邮件列表"{name}"只包含"{first}"和"{second}"',
+)
+def mailing_list_holds_two(crm: CRM, scenario_context: dict[str, Any], name: str, first: str, second: str) -> None:
+    _assert_members(crm, scenario_context, name, [first, second])
+
+
+def _assert_members(crm: CRM, scenario_context: dict[str, Any], name: str, expected: list[str]) -> None:
+    found = campaigns(crm).mailing_list(name)
+    assert found is not None, f'no mailing list "{name}" in the CRM'
+    shown = [member.name for member in found.contacts]
+    assert sorted(shown) == sorted(expected), f'the mailing list "{name}" holds {shown}, expected exactly {expected}'
+    addresses = contacts_known(scenario_context)
+    for member in found.contacts:
+        if addresses.get(member.name):
+            assert member.address == addresses[member.name], (
+                f'the mailing list shows {member.address!r} for "{member.name}", not {addresses[member.name]!r}'
+            )
+
+
+@then("no mailing list was saved", "没有保存任何邮件列表")
+def no_mailing_list_saved(crm: CRM, scenario_context: dict[str, Any]) -> None:
+    assert campaigns(crm).count_mailing_lists() == scenario_context["mailing_lists_before"], (
+        "the number of mailing lists changed although the form was refused"
+    )
+
+
+# ----------------------------------------------------------------------------- email templates
+
+
+@given(
+    'an email template "{name}" with the subject "{subject}" and the body "{body}"',
+    '已有邮件模板"{name}"，主题为"{subject}"，正文为"{body}"',
+)
+@when(
+    'I create the email template "{name}" with the subject "{subject}" and the body "{body}"',
+    '我新建邮件模板"{name}"，主题为"{subject}"，正文为"{body}"',
+)
+def email_template(crm: CRM, name: str, subject: str, body: str) -> None:
+    campaigns(crm).add_template(name, business_text(subject), business_text(body))
+
+
+@when(
+    'I try to create the email template "{name}" with the subject "{subject}" and the body "{body}"',
+    '我尝试新建邮件模板"{name}"，主题为"{subject}"，正文为"{body}"',
+)
+def try_email_template(crm: CRM, scenario_context: dict[str, Any], name: str, subject: str, body: str) -> None:
+    _try(scenario_context, campaigns(crm).add_template, name, business_text(subject), business_text(body))
+
+
+@when(
+    'I try to create the email template "{name}" with an empty subject and the body "{body}"',
+    '我尝试新建主题为空的邮件模板"{name}"，正文为"{body}"',
+)
+def try_email_template_without_subject(crm: CRM, scenario_context: dict[str, Any], name: str, body: str) -> None:
+    _try(scenario_context, campaigns(crm).add_template, name, "", business_text(body))
+
+
+@then(
+    'the email template "{name}" has the subject "{subject}"',
+    '邮件模板"{name}"的主题为"{subject}"',
+)
+def template_has_subject(crm: CRM, name: str, subject: str) -> None:
+    found = campaigns(crm).template(name)
+    assert found is not None, f'no email template "{name}" in the CRM'
+    assert found.subject == business_text(subject), f"the template's subject is {found.subject!r}, not {subject!r}"
+
+
+@then(
+    'the email template "{name}" has the body "{body}"',
+    '邮件模板"{name}"的正文为"{body}"',
+)
+def template_has_body(crm: CRM, name: str, body: str) -> None:
+    found = campaigns(crm).template(name)
+    assert found is not None, f'no email template "{name}" in the CRM'
+    assert found.body == business_text(body), f"the template's body is {found.body!r}, not {business_text(body)!r}"
+
+
+@then(
+    "I am told the body uses a field the CRM cannot fill",
+    "系统提示正文使用了无法填写的字段",
+)
+def told_unknown_field(scenario_context: dict[str, Any]) -> None:
+    rejection = _rejection(scenario_context)
+    assert rejection.errors.get("body"), f"no error shown next to the body; errors: {rejection.errors}"
+
+
+@then("I am told the subject is required", "系统提示主题为必填项")
+def told_subject_required(scenario_context: dict[str, Any]) -> None:
+    rejection = _rejection(scenario_context)
+    assert rejection.errors.get("subject"), f"no error shown next to the subject; errors: {rejection.errors}"
+
+
+@then('no email template "{name}" was saved', '没有保存邮件模板"{name}"')
+def no_template_saved(crm: CRM, name: str) -> None:
+    assert campaigns(crm).template(name) is None, f'an email template "{name}" was saved'
+
+
+# ----------------------------------------------------------------------------- campaigns
+
+
+@given(
+    'a marketing campaign "{name}" for the mailing list "{mailing_list}"',
+    '已有针对邮件列表"{mailing_list}"的营销活动"{name}"',
+)
+def campaign_for_list(crm: CRM, name: str, mailing_list: str) -> None:
+    campaigns(crm).add_campaign(name, [mailing_list])
+
+
+@given(
+    'a marketing campaign "{name}" for the mailing lists "{first}" and "{second}"',
+    '已有针对邮件列表"{first}"和"{second}"的营销活动"{name}"',
+)
+@when(
+    'I create the marketing campaign "{name}" for the mailing lists "{first}" and "{second}"',
+    '我新建针对邮件列表"{first}"和"{second}"的营销活动"{name}"',
+)
+def campaign_for_lists(crm: CRM, name: str, first: str, second: str) -> None:
+    campaigns(crm).add_campaign(name, [first, second])
+
+
+@when("I try to create a marketing campaign with an empty name", "我尝试新建一个名称为空的营销活动")
+def try_unnamed_campaign(crm: CRM, scenario_context: dict[str, Any]) -> None:
+    scenario_context["campaigns_before"] = campaigns(crm).count_campaigns()
+    _try(scenario_context, campaigns(crm).add_campaign, "")
+
+
+@then(
+    'the marketing campaign "{name}" targets exactly the mailing lists "{first}" and "{second}"',
+    '营销活动"{name}"只针对邮件列表"{first}"和"{second}"',
+)
+def campaign_targets(crm: CRM, name: str, first: str, second: str) -> None:
+    found = campaigns(crm).campaign(name)
+    assert found is not None, f'no marketing campaign "{name}" in the CRM'
+    assert sorted(found.mailing_lists) == sorted([first, second]), (
+        f'the campaign "{name}" targets {list(found.mailing_lists)}, expected exactly {[first, second]}'
+    )
+
+
+@then("no marketing campaign was saved", "没有保存任何营销活动")
+def no_campaign_saved(crm: CRM, scenario_context: dict[str, Any]) -> None:
+    assert campaigns(crm).count_campaigns() == scenario_context["campaigns_before"], (
+        "the number of marketing campaigns changed although the form was refused"
+    )
+
+
+# ----------------------------------------------------------------------------- sending
+
+
+@when(
+    'I send the marketing campaign "{name}" with the email template "{template}"',
+    '我使用邮件模板"{template}"发送营销活动"{name}"',
+)
+def send_campaign(crm: CRM, scenario_context: dict[str, Any], name: str, template: str) -> None:
+    campaigns(crm).send(name, template)
+    scenario_context["sent_campaign"] = name
+
+
+@when(
+    'I try to send the marketing campaign "{name}" without an email template',
+    '我尝试不选邮件模板发送营销活动"{name}"',
+)
+def try_send_without_template(crm: CRM, scenario_context: dict[str, Any], name: str) -> None:
+    _try(scenario_context, campaigns(crm).send, name, None)
+
+
+@then("I am told the email template is required", "系统提示邮件模板为必填项")
+def told_template_required(scenario_context: dict[str, Any]) -> None:
+    rejection = _rejection(scenario_context)
+    assert rejection.errors.get("template"), f"no error shown next to the email template; errors: {rejection.errors}"
+
+
+@then('the marketing campaign "{name}" has no sending', '营销活动"{name}"没有任何发送记录')
+def campaign_has_no_sending(crm: CRM, name: str) -> None:
+    sendings = campaigns(crm).sendings(name)
+    assert not sendings, f'the campaign "{name}" has {len(sendings)} sending(s): {sendings}'
+
+
+@then(
+    'exactly "{first}" and "{second}" each receive one email',
+    '只有"{first}"和"{second}"各收到一封邮件',
+)
+def exactly_these_receive(
+    crm: CRM, scenario_context: dict[str, Any], delivered_mail: MailSink, first: str, second: str
+) -> None:
+    addresses = contacts_known(scenario_context)
+    expected = {addresses[name] for name in (first, second)}
+    assert None not in expected, "a recipient named here has no email address in this scenario"
+    delivered_mail.wait_for(len(expected), timeout=SENDING_TIMEOUT)
+    # Mail arriving is not the end of the sending: wait until the CRM says it is done, so that an
+    # extra email sent after the expected ones is counted too.
+    sending = campaigns(crm).wait_until_sent(scenario_context["sent_campaign"], timeout=SENDING_TIMEOUT)
+    received = Counter(recipient for message in delivered_mail.messages for recipient in message.recipients)
+    assert set(received) == expected, (
+        f"the CRM sent to {sorted(received)}, expected exactly {sorted(str(a) for a in expected)} "
+        f"(sending state: {sending.state})"
+    )
+    doubles = {address: count for address, count in received.items() if count > 1}
+    assert not doubles, f"some recipients received more than one email: {doubles}"
+    scenario_context["delivered"] = delivered_mail.messages
+
+
+@then('every email has the subject "{subject}"', '每封邮件的主题都是"{subject}"')
+def every_subject(scenario_context: dict[str, Any], subject: str) -> None:
+    for message in _delivered(scenario_context):
+        assert message.subject == subject, f"the email to {message.recipients} has the subject {message.subject!r}"
+
+
+@then(
+    'each email greets its recipient with "{greeting}"',
+    '每封邮件都以"{greeting}"称呼收件人',
+)
+def each_greets(scenario_context: dict[str, Any], greeting: str) -> None:
+    name_of = {address: name for name, address in contacts_known(scenario_context).items() if address}
+    for message in _delivered(scenario_context):
+        for address in message.recipients:
+            first, last = split_name(name_of[address])
+            values = {"first name": first, "last name": last}
+            expected = fill_personal_fields(business_text(greeting), lambda field: values[field])
+            assert expected in message.text, (
+                f"the email to {address} does not say {expected!r}; its body is {message.text!r}"
+            )
+
+
+@then(
+    'the marketing campaign "{name}" shows its emails were sent to "{first}" and "{second}"',
+    '营销活动"{name}"显示邮件已发送给"{first}"和"{second}"',
+)
+def campaign_shows_sent_to(crm: CRM, name: str, first: str, second: str) -> None:
+    sendings = campaigns(crm).sendings(name)
+    assert sendings, f'the campaign "{name}" shows no sending'
+    latest = sendings[0]
+    recipients = sorted(email.recipient for email in latest.emails)
+    assert recipients == sorted([first, second]), f"the sending lists {recipients}, expected {sorted([first, second])}"
+    unsent = [f"{email.recipient}: {email.status}" for email in latest.emails if not email.sent]
+    assert not unsent, f"the CRM does not report every email as sent: {unsent}"
+
+
+def _delivered(scenario_context: dict[str, Any]) -> list[Delivered]:
+    delivered: list[Delivered] | None = scenario_context.get("delivered")
+    assert delivered, "no email was read back: check the recipients first"
+    return delivered
