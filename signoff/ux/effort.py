@@ -10,15 +10,17 @@ navigations give the pages visited; a monotonic clock gives time on task.
 from __future__ import annotations
 
 import dataclasses
+import json
 import time
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Frame, Page
 
 from signoff.ux._pagejs import evaluate_settled, js
+from signoff.ux.feedback import MESSAGE_SELECTOR
 
 # Installed in every document of the page. Clicks on form fields, and input/change events, are
 # reported as "edit" of a field key so that Python can merge a run of edits of one field into one
@@ -72,11 +74,22 @@ _COUNTER_SCRIPT = r"""
       send(editOf(el));
     }, true);
   }
+  // The browser refusing a form (required, pattern, type=email ...) fires "invalid" on each bad
+  // field: not a user action, but how a refused form can be told from a silent one.
+  document.addEventListener('invalid', (event) => {
+    const el = event.target;
+    if (!el || el.nodeType !== 1) return;
+    send({type: 'invalid', key: 'invalid|' + fieldKey(el), target: __describe(el), selector: __path(el)});
+  }, true);
+  // The messages on screen when a form is sent: what was already there is no confirmation of
+  // the save (a notification counter, a standing banner), so feedback checks leave it out.
+  const shownMessages = () => Array.from(document.querySelectorAll(__MESSAGES__)).filter(__visible)
+    .map(__text).filter(Boolean).slice(0, 50);
   document.addEventListener('submit', (event) => {
     const form = event.target;
     const submitter = event.submitter;
     send({type: 'submit', key: 'submit|' + formKey(form), target: __describe(form),
-          submitter: submitter ? 'click|' + __path(submitter) : null});
+          submitter: submitter ? 'click|' + __path(submitter) : null, messages: shownMessages()});
   }, true);
 })();
 """
@@ -166,6 +179,8 @@ class ActionCounter:
         self._binding = "__signoffUx_" + uuid.uuid4().hex[:12]
         self._events: list[dict[str, Any]] = []
         self._pages: list[str] = []
+        #: Wall-clock time (``time.time()``) each entry of ``_pages`` was reached.
+        self._page_times: list[float] = []
         self._received: dict[str, int] = {}
         self._active = False
         self._started = 0.0
@@ -176,16 +191,21 @@ class ActionCounter:
 
     def start(self) -> ActionCounter:
         """Begin counting (installs the listeners into the current and future documents)."""
-        script = js(_COUNTER_SCRIPT).replace("__BINDING__", self._binding)
+        script = (
+            js(_COUNTER_SCRIPT)
+            .replace("__BINDING__", self._binding)
+            .replace("__MESSAGES__", json.dumps(MESSAGE_SELECTOR))
+        )
         self._disposables.append(self.page.expose_binding(self._binding, self._on_event))
         self._disposables.append(self.page.add_init_script(script))
         self.page.on("framenavigated", self._on_navigated)
         evaluate_settled(self.page, script)
-        self._pages = [self.page.url] if self.page.url != "about:blank" else []
-        self._events = []
-        self._received = {}
         self._started = time.monotonic()
         self._started_wall = time.time()
+        self._pages = [self.page.url] if self.page.url != "about:blank" else []
+        self._page_times = [self._started_wall] if self._pages else []
+        self._events = []
+        self._received = {}
         self._active = True
         return self
 
@@ -218,6 +238,85 @@ class ActionCounter:
             pages=list(self._pages),
         )
         return self.result
+
+    def flush(self) -> None:
+        """Wait until every event the current document reported has arrived (call between steps)."""
+        if self._active:
+            self._wait_for_stragglers()
+
+    def effort(self, task: str, windows: Sequence[tuple[float, float]]) -> EffortResult:
+        """The effort of the parts of the counted time in ``windows`` only.
+
+        ``windows`` are ``(start, end)`` wall-clock times (``time.time()``) - e.g. the ``When``
+        steps of a scenario, or one named task inside it. Actions are the events that happened
+        inside a window (grouped as in :meth:`stop`); pages are the page shown when each window
+        opens plus the navigations inside it; time is the sum of the windows. Works during and
+        after counting.
+        """
+        spans = sorted((float(a), float(b)) for a, b in windows if b >= a)
+
+        def inside(wall: float) -> bool:
+            return any(a <= wall <= b for a, b in spans)
+
+        events = [e for e in self._ordered() if inside(float(e.get("time", 0.0)) / 1000)]
+        pages: list[str] = []
+
+        def visit(url: str) -> None:
+            if not pages or url.split("#", 1)[0] != pages[-1].split("#", 1)[0]:
+                pages.append(url)
+
+        for start, end in spans:
+            shown = [url for url, at in zip(self._pages, self._page_times, strict=True) if at <= start]
+            if shown:
+                visit(shown[-1])
+            for url, at in zip(self._pages, self._page_times, strict=True):
+                if start < at <= end:
+                    visit(url)
+        steps = [
+            UserAction(kind=a["type"], target=str(a.get("target", "")), url=str(a.get("url", "")), at=a["at"])
+            for a in group_actions(events)
+        ]
+        return EffortResult(
+            task=task,
+            actions=len(steps),
+            pages_visited=len(pages),
+            seconds=round(sum(b - a for a, b in spans), 3),
+            steps=steps,
+            pages=pages,
+        )
+
+    def refused_fields(self, since: float, until: float | None = None) -> list[dict[str, str]]:
+        """Fields the browser refused (``invalid`` events) between two wall-clock times, in order.
+
+        Each entry has ``target`` (a description), ``selector`` (a unique CSS path in its
+        document), ``url`` (of that document) and ``at`` (wall-clock seconds, as text), once per
+        field - the last time it was refused.
+        """
+        found: dict[str, dict[str, str]] = {}
+        for event in self._ordered():
+            wall = float(event.get("time", 0.0)) / 1000
+            if event.get("type") != "invalid" or wall < since or (until is not None and wall > until):
+                continue
+            key = str(event.get("key"))
+            found.pop(key, None)
+            found[key] = {
+                "target": str(event.get("target", "")),
+                "selector": str(event.get("selector", "")),
+                "url": str(event.get("url", "")),
+                "at": repr(wall),
+            }
+        return list(found.values())
+
+    def messages_at_submit(self, before: float) -> list[str]:
+        """The message texts on screen when the last form was sent before wall-clock time ``before``.
+
+        The ``baseline`` for :func:`~signoff.ux.feedback.check_save_feedback` after a save that
+        navigated away (the form's page cannot be asked any more).
+        """
+        sent = [
+            e for e in self._ordered() if e.get("type") == "submit" and float(e.get("time", 0.0)) / 1000 <= before
+        ]
+        return [str(text) for text in sent[-1].get("messages", [])] if sent else []
 
     def __enter__(self) -> ActionCounter:
         return self.start()
@@ -279,3 +378,4 @@ class ActionCounter:
         url = frame.url
         if not self._pages or url.split("#", 1)[0] != self._pages[-1].split("#", 1)[0]:
             self._pages.append(url)
+            self._page_times.append(time.time())

@@ -24,9 +24,9 @@ GENERIC_ERROR_WORDS: frozenset[str] = frozenset(
     {"error", "errors", "invalid", "wrong", "erreur", "fehler", "错误", "無效", "无效", "error occurred"}
 )
 
-# Message elements: the ARIA ways first (they are announced by screen readers), then class names
+#: Message elements: the ARIA ways first (they are announced by screen readers), then class names
 # CRMs and UI kits use for flash messages.
-_MESSAGE_SELECTOR = (
+MESSAGE_SELECTOR = (
     "[role=alert], [role=status], [role=alertdialog], [aria-live]:not([aria-live=off]), output, "
     ".alert, .message, .messages, .messagelist, .notification, .notice, .toast, .flash, .success, "
     ".snackbar, .callout, [class*=flash], [class*=toast], [class*=notif], [class*=alert-]"
@@ -82,7 +82,7 @@ class SaveFeedbackResult:
 
 def message_texts(page: Page) -> list[str]:
     """Texts of the visible message elements now: the ``baseline`` for :func:`check_save_feedback`."""
-    texts: list[str] = evaluate_settled(page, _MESSAGE_TEXTS_SCRIPT, _MESSAGE_SELECTOR) or []
+    texts: list[str] = evaluate_settled(page, _MESSAGE_TEXTS_SCRIPT, MESSAGE_SELECTOR) or []
     return texts
 
 
@@ -111,7 +111,7 @@ def check_save_feedback(
     deadline = start + timeout_ms / 1000
     base = list(baseline)
     while True:
-        found = evaluate_settled(page, _SAVE_FEEDBACK_SCRIPT, [_MESSAGE_SELECTOR, base, expected_text or ""])
+        found = evaluate_settled(page, _SAVE_FEEDBACK_SCRIPT, [MESSAGE_SELECTOR, base, expected_text or ""])
         url = page.url
         signals: list[str] = []
         messages = [m["text"] for m in (found or {}).get("messages", [])]

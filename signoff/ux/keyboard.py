@@ -53,6 +53,11 @@ _KB_PREPARE = js(
     if (!__visible(el) || el.disabled || el.closest('fieldset[disabled]') || el.closest('[inert]')) continue;
     const native = el.matches('input, select, textarea, button, a[href]');
     if (el.getAttribute('tabindex') !== null && el.tabIndex < 0 && !native) continue;
+    // A control hidden from assistive technology *and* taken out of the tab order is a proxy
+    // (select2 and similar widgets keep the real <select> that way and show a focusable stand-in,
+    // which this list checks instead). A native control with tabindex=-1 alone stays: that is the
+    // defect of a control a keyboard user cannot reach.
+    if (el.tabIndex < 0 && el.closest('[aria-hidden="true"]')) continue;
     el.setAttribute(attr, String(controls.length));
     controls.push({index: controls.length, description: __describe(el), style: __focusStyle(el)});
   }
@@ -143,7 +148,9 @@ def check_keyboard_reach(
 ) -> KeyboardResult:
     """Press Tab from the top of the page and check every control of the form gets focus, visibly.
 
-    * reach: each visible, enabled control of the form must receive focus;
+    * reach: each visible, enabled control of the form must receive focus (a control both
+      ``aria-hidden`` and out of the tab order is a widget's hidden proxy, e.g. the ``<select>``
+      behind select2, and is left out: its focusable stand-in is checked instead);
     * trap: focus stays on one element for ``stuck_after`` Tabs, or comes back to an element already
       visited without leaving the page first (a cycle), while controls remain unreached;
     * visible focus: see :func:`focus_is_visible`.

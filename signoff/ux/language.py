@@ -147,3 +147,34 @@ def check_text_rendering(page: Page, texts: Iterable[str]) -> list[TextRenderRes
             )
         )
     return results
+
+
+_SCRIPT_TEXTS = js(r"""([pattern, limit]) => {
+  /*HELPERS*/
+  const re = new RegExp(pattern, 'u');
+  const out = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  let node;
+  while ((node = walker.nextNode()) && out.length < limit) {
+    const text = node.data.replace(/\s+/g, ' ').trim();
+    const parent = node.parentElement;
+    if (!text || !re.test(text) || !parent || parent.closest('script, style, noscript, template')) continue;
+    if (!__visible(parent) || out.includes(text)) continue;
+    out.push(text);
+  }
+  return out;
+}""")
+
+#: Unicode script of Chinese characters (and the other Han-based scripts), for :func:`texts_in_script`.
+HAN = r"\p{Script=Han}"
+
+
+def texts_in_script(page: Page, pattern: str = HAN, *, limit: int = 50) -> list[str]:
+    """Visible texts of the page (one per text node, spaces collapsed) containing a ``pattern`` match.
+
+    ``pattern`` is a JavaScript Unicode regular expression; the default finds Chinese characters.
+    Use it to check "the Chinese names on this screen" without knowing the names beforehand.
+    """
+    found: list[str] = page.evaluate(_SCRIPT_TEXTS, [pattern, limit])
+    return found
+

@@ -3,6 +3,7 @@
 Example ``acceptance.toml``::
 
     [ux]
+    audit = true
     max_critical = 0
     max_serious = 0
     min_accessibility_score = 90
@@ -52,6 +53,9 @@ UX_CHOICES: dict[str, tuple[str, ...]] = {
 class UxSection:
     """User-experience thresholds: accessibility, effort, feedback, small screens, speed."""
 
+    #: Audit every run of feature files: each page kind the scenarios show once, each scenario as
+    #: a task; the run fails when the UX verdict fails. ``false``: only the UX steps measure.
+    audit: bool = True
     #: Most axe violations (rules failed, counted once per page kind) of impact "critical" allowed.
     max_critical: int = 0
     #: Most axe violations of impact "serious" allowed.
