@@ -209,7 +209,7 @@ class CremeCRM:
     which defines ``Creme<Area>`` taking the page.
     """
 
-    AREAS = ("sales", "campaigns", "activities", "users")
+    AREAS = ("sales", "campaigns", "activities", "users", "screens")
 
     def __init__(self, page: Page) -> None:
         self.page = page
