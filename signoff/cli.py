@@ -138,10 +138,10 @@ def _shown(path: Path) -> str:
 def _unknown_function_points(plan: Plan, files: list[Path]) -> list[str]:
     """Scenarios tagged with function points the contract's catalogue does not have."""
     from signoff.coverage.catalogue import load_catalogue
-    from signoff.coverage.plan import coverage_section
+    from signoff.coverage.plan import catalogue_path
     from signoff.coverage.tags import check_feature_tags
 
-    catalogue = load_catalogue(plan.resolve(coverage_section(plan).catalogue))
+    catalogue = load_catalogue(catalogue_path(plan, project_root(plan)))
     return check_feature_tags(files, catalogue)
 
 

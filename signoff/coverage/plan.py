@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 from signoff.coverage.catalogue import DEFAULT_CATALOGUE, ID_PATTERN
 from signoff.errors import PlanError
@@ -50,3 +51,17 @@ def crm_kind(target: TargetSection) -> str:
 def coverage_section(plan: Plan) -> CoverageSection:
     """The plan's ``[coverage]`` section (defaults when the file has none)."""
     return plan.section("coverage", CoverageSection)
+
+
+def catalogue_path(plan: Plan, project_root: Path | None = None) -> Path:
+    """Where the catalogue is: relative to the plan file, else to the project (the current folder).
+
+    A plan kept outside the project (one per CRM, in an acceptance folder) still finds the shipped
+    default catalogue when it names none of its own.
+    """
+    section = coverage_section(plan)
+    beside_plan = plan.resolve(section.catalogue)
+    if beside_plan.exists() or Path(section.catalogue).is_absolute():
+        return beside_plan
+    in_project = (project_root or Path.cwd()) / section.catalogue
+    return in_project if in_project.exists() else beside_plan

@@ -42,7 +42,7 @@ from signoff.coverage.report import (
     render_summary,
     write_reports,
 )
-from signoff.coverage.plan import coverage_section, crm_kind
+from signoff.coverage.plan import catalogue_path, coverage_section, crm_kind
 from signoff.coverage.tags import check_feature_tags, display_path, is_function_point_tag, unknown_message
 from signoff.errors import PlanError
 from signoff.plan import Plan
@@ -409,12 +409,12 @@ class CoveragePlugin:
             terminalreporter.write_line("coverage gate: the coverage verdict failed, exit status 1", red=True, bold=True)
 
 
-def settings_from_plan(plan: Plan, *, gate: bool = False) -> CoverageSettings:
+def settings_from_plan(plan: Plan, *, gate: bool = False, project_root: Path | None = None) -> CoverageSettings:
     """Coverage settings from the acceptance plan: its ``[coverage]`` section, its target's CRM kind,
     and ``<run.report_dir>/coverage`` as the output folder (paths relative to the plan file)."""
     section = coverage_section(plan)
     return CoverageSettings(
-        catalogue=plan.resolve(section.catalogue),
+        catalogue=catalogue_path(plan, project_root),
         crm_kind=crm_kind(plan.target),
         not_applicable=section.not_applicable,
         min_coverage=section.min_coverage,
