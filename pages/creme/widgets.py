@@ -14,11 +14,20 @@ from playwright.sync_api import Locator, Page, expect
 from signoff.crm import FormRejected
 
 # Collects what the browser itself refuses (HTML ``required``, ``maxlength``, ``type=email``) with
-# the message the browser shows the user, keyed by the field's name.
+# the message the browser shows the user, keyed by the field's name. Creme's composite widgets
+# (entity pickers, chained selects) post a named hidden input but validate an unnamed visible one:
+# that refusal blocks the submission all the same, so it is reported under the widget's posted name.
 _INVALID_FIELDS_JS = """(form) => {
+    const postedName = (el) => {
+        for (let box = el.parentElement; box && box !== form; box = box.parentElement) {
+            const owner = box.querySelector(':scope > input[name]:not([name=""])');
+            if (owner) return owner.name;
+        }
+        return '';
+    };
     const errors = {};
     for (const el of form.querySelectorAll('input, select, textarea')) {
-        if (el.name && !el.checkValidity()) errors[el.name] = el.validationMessage;
+        if (!el.checkValidity()) errors[el.name || postedName(el)] = el.validationMessage;
     }
     return errors;
 }"""
@@ -70,6 +79,13 @@ class DjangoForm:
     def _server_errors(self, errors: Locator) -> dict[str, str]:
         found: dict[str, str] = {}
         for item in errors.all():
+            # Django 5 ties a field's error list to the field: <ul class="errorlist" id="id_<field>_error">.
+            error_list = item.locator("xpath=ancestor::ul[1]")
+            list_id = (error_list.get_attribute("id") or "") if error_list.count() else ""
+            field = self.form.locator(f'[id="{list_id.removesuffix("_error")}"][name]')
+            if list_id.endswith("_error") and field.count():
+                found.setdefault(field.first.get_attribute("name") or "", item.inner_text().strip())
+                continue
             owner = item.locator("xpath=ancestor::*[.//*[starts-with(@id,'id_')]][1]//*[starts-with(@id,'id_')]").first
             name = (owner.get_attribute("name") or "") if owner.count() else ""
             found.setdefault(name, item.inner_text().strip())
