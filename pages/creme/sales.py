@@ -1,0 +1,463 @@
+"""Creme's opportunities, the "Transform into a customer/prospect/suspect" buttons, and the users
+and teams that opportunities are assigned to.
+
+In Creme a lead is an organisation related to the managed organisation as a prospect or suspect;
+an opportunity is created from the organisation's page ("Create a linked opportunity"). The users
+and teams made here are the few a sales scenario needs to assign opportunities to; managing users
+and roles as such belongs to the users area.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+from urllib.parse import urlsplit
+
+from playwright.sync_api import Locator, Page, expect
+
+from pages.creme.customers import ORGANISATIONS, EntityDetail
+from pages.creme.widgets import DjangoForm, ListView, visible_dialog
+from signoff.crm import ActionRefused, FormRejected
+from signoff.crm.sales import CustomerStatus, Opportunity, sales_phase_named
+
+OPPORTUNITIES = "/opportunities/opportunities"
+OPPORTUNITY_ADD = "/opportunities/opportunity/add"
+OPPORTUNITY_DETAIL = re.compile(r"/opportunities/opportunity/\d+$")
+USERS_PORTAL = "/creme_config/user/portal/"
+
+NAME = "regular_field-name"
+
+#: Creme's form fields to the business fields of :class:`signoff.crm.sales.Sales`.
+BUSINESS_FIELDS = {
+    "name": "name",
+    "cform_extra-opportunities_target": "target",
+    "sales_phase": "phase",
+    "user": "owner",
+    "estimated_sales": "estimated_sales",
+    "made_sales": "made_sales",
+}
+
+#: The "Transform into …" button of each status, and the relationship it records.
+STATUS_BUTTONS: dict[CustomerStatus, str] = {
+    "customer": "Transform into a customer",
+    "prospect": "Transform into a prospect",
+    "suspect": "Transform into a suspect",
+}
+STATUS_PREDICATES: dict[str, CustomerStatus] = {
+    "is a customer of": "customer",
+    "is a prospect of": "prospect",
+    "is a suspect of": "suspect",
+}
+
+# The text an element shows itself, without the "Edit" labels of the pencil links Creme nests in
+# card values and titles.
+_OWN_TEXT_JS = (
+    "el => Array.from(el.childNodes).filter(n => n.nodeType === 3).map(n => n.textContent).join(' ')"
+    ".replace(/\\s+/g, ' ').trim()"
+)
+
+
+def parse_amount(shown: str) -> Decimal | None:
+    """``"5000 €"`` → ``Decimal(5000)``; Creme's dash for an empty amount → ``None``.
+
+    The UI is English: commas can only be thousands separators, the dot is the decimal point.
+    """
+    digits = re.sub(r"[^\d.\-]", "", shown)
+    if not digits.strip("-."):
+        return None
+    try:
+        return Decimal(digits)
+    except InvalidOperation:
+        raise ValueError(f"Creme shows an amount that is not a number: {shown!r}") from None
+
+
+def _amount_text(amount: Decimal) -> str:
+    # Fixed-point, never exponent notation: "1E+9" would not be what a user types.
+    return format(amount, "f")
+
+
+class OpportunityForm(DjangoForm):
+    """Creation and edition form of an opportunity."""
+
+    def __init__(self, page: Page) -> None:
+        super().__init__(page, re.compile(r"^Save the (opportunity|modifications)$"))
+
+    def open_new(self) -> None:
+        self.page.goto(OPPORTUNITY_ADD)
+        expect(self.field("name")).to_be_visible()
+
+    def wait_until_shown(self) -> None:
+        expect(self.field("name")).to_be_visible()
+
+    def set_phase(self, phase: str) -> None:
+        self.field("sales_phase").select_option(label=phase)
+
+    def first_phase(self) -> str:
+        # The first real choice after Creme's "---------" placeholder.
+        return self.field("sales_phase").locator("option:not([value=''])").first.inner_text().strip()
+
+    def set_owner(self, owner: str | None, *, team: bool) -> None:
+        if owner is None:
+            self.field("user").select_option("")
+            return
+        # Teams sit in an optgroup of the same select, under their plain name: pick by group too,
+        # so that a user and a team of the same name cannot be confused.
+        value = self.field("user").evaluate(
+            """(select, [name, team]) => {
+                const options = select.querySelectorAll(team ? 'optgroup option' : ':scope > option');
+                for (const option of options) if (option.textContent.trim() === name) return option.value;
+                return null;
+            }""",
+            [owner, team],
+        )
+        if value is None:
+            kind = "team" if team else "user"
+            raise LookupError(f'Creme offers no {kind} "{owner}" as owner of an opportunity')
+        self.field("user").select_option(value)
+
+    def set_amounts(self, *, estimated_sales: Decimal | None, made_sales: Decimal | None) -> None:
+        if estimated_sales is not None:
+            self.field("estimated_sales").fill(_amount_text(estimated_sales))
+        if made_sales is not None:
+            self.field("made_sales").fill(_amount_text(made_sales))
+
+    def save(self) -> None:
+        try:
+            self.submit(OPPORTUNITY_DETAIL)
+        except FormRejected as rejection:
+            raise FormRejected({BUSINESS_FIELDS.get(key, key): message for key, message in rejection.errors.items()}) from None
+
+
+class OpportunityDetail(EntityDetail):
+    """An opportunity's page: its hat card shows phase, amounts, target and owner."""
+
+    def __init__(self, page: Page) -> None:
+        super().__init__(page)
+        self.card = page.locator(".opportunities-card-brick")
+        self.target = self.card.locator(".card-targets a").first
+        self.owner = self.card.locator(".history-info").filter(has_text="Assigned to").locator(".history-info-value").first
+
+    def open(self, url: str) -> None:
+        response = self.page.goto(url)
+        if response is not None and not response.ok:
+            # Say what Creme answered instead of timing out on a card that never comes.
+            raise ActionRefused(
+                f"Creme answered {response.status} {response.status_text} on the opportunity's page {url}: "
+                f"{self.page.locator('body').inner_text().strip()[:200]!r}"
+            )
+        expect(self.title).to_be_visible()
+
+    def info(self, label: str) -> str:
+        field = self.card.locator(".card-info-field").filter(
+            has=self.page.locator(".card-info-key", has_text=re.compile(rf"^\s*{re.escape(label)}\s*$", re.I))
+        )
+        return str(field.locator(".card-info-value").first.evaluate(_OWN_TEXT_JS))
+
+    def read(self) -> Opportunity:
+        owner = self.owner.inner_text().strip()
+        # Creme shows a team owner as "<name> (team)".
+        team = re.fullmatch(r"(.*) \(team\)", owner)
+        return Opportunity(
+            name=self.name(),
+            target=self.target.inner_text().strip() if self.target.count() else "",
+            phase=_canonical_phase(self.info("Sales phase")),
+            owner=team.group(1) if team else owner,
+            owner_is_team=team is not None,
+            estimated_sales=parse_amount(self.info("Estimated sales")),
+            made_sales=parse_amount(self.info("Made sales")),
+        )
+
+
+def _canonical_phase(shown: str) -> str:
+    # A phase an administrator added to Creme is not in the contract: it is reported as shown.
+    try:
+        return sales_phase_named(shown)
+    except ValueError:
+        return shown
+
+
+class OrganisationPage(EntityDetail):
+    """An organisation's page, seen from sales: status buttons, relationships, opportunities."""
+
+    def __init__(self, page: Page) -> None:
+        super().__init__(page)
+        self.relations = page.locator("#brick-regular-creme_core-relations tbody tr")
+        self.become_buttons = page.locator("a.menu_button[data-action=persons-hatmenubar-become]")
+        self.opportunities = page.locator("#brick-regular-opportunities-target_organisations tbody tr td[data-table-primary-column] a")
+        self.new_opportunity_button = page.locator("a.menu_button", has_text=re.compile(r"^\s*Create a linked opportunity\s*$"))
+
+    def status_button(self, status: CustomerStatus) -> Locator:
+        return self.become_buttons.filter(has_text=re.compile(rf"^\s*{re.escape(STATUS_BUTTONS[status])}\s*$"))
+
+    def become(self, status: CustomerStatus) -> None:
+        button = self.status_button(status)
+        if button.count() == 0:
+            # Creme hides the button once the organisation holds the status.
+            raise ActionRefused(f'Creme offers no "{STATUS_BUTTONS[status]}" button on this organisation')
+        with self.page.expect_response(lambda r: "/creme_core/relation/add_from_predicate/save" in r.url) as answer:
+            button.click()
+        response = answer.value
+        if not response.ok:
+            dialog = visible_dialog(self.page)
+            expect(dialog).to_be_visible()
+            raise ActionRefused(dialog.inner_text().strip())
+        # The buttons are redrawn once the relationship is saved: the button is gone when done.
+        expect(button).to_have_count(0)
+
+    def managed_organisation_ids(self) -> set[str]:
+        """Ids of the organisations Creme manages, from the data the status buttons carry."""
+        ids: set[str] = set()
+        for script in self.become_buttons.locator("script").all():
+            # Creme wraps the JSON in an HTML comment.
+            text = re.sub(r"^\s*<!--|-->\s*$", "", script.text_content() or "")
+            data = json.loads(text or "{}").get("data", {})
+            ids.update(str(option["value"]) for option in data.get("organisations", []))
+        return ids
+
+    def statuses(self) -> list[CustomerStatus]:
+        managed = self.managed_organisation_ids()
+        found: list[CustomerStatus] = []
+        for row in self.relations.all():
+            predicate = row.locator(".relationship-predicate").inner_text().strip()
+            status = STATUS_PREDICATES.get(predicate.lower())
+            if status is None:
+                continue
+            href = row.locator("td:not([data-table-primary-column]) a").first.get_attribute("href") or ""
+            # A status counts towards the managed organisation only; with every status button
+            # hidden there is nothing to tell which one it is, and any relationship of the type counts.
+            if not managed or href.rstrip("/").rsplit("/", 1)[-1] in managed:
+                found.append(status)
+        return found
+
+    def open_new_opportunity(self) -> None:
+        with self.page.expect_navigation():
+            self.new_opportunity_button.click()
+
+
+class UsersPortal:
+    """Creme's configuration page of users and teams; new ones are made in its dialogs."""
+
+    #: Creme's password rules refuse short, common or name-like passwords.
+    PASSWORD = "Signoff-Sales-Pass-2025!"
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.users = page.locator("#brick-regular-creme_config-users tbody tr")
+        self.teams = page.locator("#brick-regular-creme_config-teams tbody tr")
+        self.new_user_button = page.locator(".brick-header-button", has_text=re.compile(r"^\s*New user\s*$"))
+        self.new_team_button = page.locator(".brick-header-button", has_text=re.compile(r"^\s*New team\s*$"))
+
+    def open(self) -> None:
+        self.page.goto(USERS_PORTAL)
+        expect(self.page.locator("#brick-regular-creme_config-users")).to_be_visible()
+
+    def has_user(self, displayed_name: str) -> bool:
+        return self.users.filter(has=self.page.locator("td", has_text=_exactly(displayed_name))).count() > 0
+
+    def has_team(self, name: str) -> bool:
+        return self.teams.filter(has=self.page.locator("td", has_text=_exactly(name))).count() > 0
+
+    def add_user(self, full_name: str) -> None:
+        first, last = _split_person_name(full_name)
+        username = _username(full_name)
+        dialog = self._open_dialog(self.new_user_button)
+        dialog.locator("#id_username").fill(username)
+        dialog.locator("#id_first_name").fill(first)
+        dialog.locator("#id_last_name").fill(last)
+        # Creme wants an e-mail address unique among users; the name may not be ASCII.
+        dialog.locator("#id_email").fill(f"sales-{hashlib.sha1(full_name.encode()).hexdigest()[:12]}@example.com")
+        # Without it Creme would show "Alice M." instead of the name the scenario uses.
+        dialog.locator("#id_displayed_name").fill(full_name)
+        # A user with no role would be a superuser: a sales representative is a regular user.
+        _check_in_list(dialog, "Regular user")
+        dialog.locator("#id_password_1").fill(self.PASSWORD)
+        dialog.locator("#id_password_2").fill(self.PASSWORD)
+        self._save(dialog, "Save the user", "/creme_config/user/add")
+
+    def add_team(self, name: str, members: Sequence[str]) -> None:
+        dialog = self._open_dialog(self.new_team_button)
+        dialog.locator("#id_username").fill(name)
+        for member in members:
+            _check_in_list(dialog, member)
+        self._save(dialog, "Save the team", "/creme_config/team/add")
+
+    def _open_dialog(self, button: Locator) -> Locator:
+        button.click()
+        dialog = visible_dialog(self.page)
+        expect(dialog.locator("#id_username")).to_be_visible()
+        return dialog
+
+    def _save(self, dialog: Locator, label: str, path: str) -> None:
+        with self.page.expect_response(lambda r: path in r.url and r.request.method == "POST") as answer:
+            dialog.get_by_role("button", name=label).click()
+        # Creme answers an accepted form with an empty text reply and closes the dialog; a refused
+        # one comes back as the form again, with its errors.
+        if "text/html" in (answer.value.headers.get("content-type") or ""):
+            errors = dialog.locator(".errorlist li")
+            expect(errors.first).to_be_visible()
+            raise FormRejected({"": " ".join(text.strip() for text in errors.all_inner_texts())})
+        expect(self.page.locator(".ui-dialog:visible")).to_have_count(0)
+
+
+def _check_in_list(dialog: Locator, label: str) -> None:
+    """Tick ``label`` in one of Creme's checkbox lists (they stand for a multiple <select>)."""
+    item = dialog.locator(".checkbox-field").filter(
+        has=dialog.page.locator(".checkbox-label-text", has_text=_exactly(label))
+    )
+    item.locator("input[type=checkbox]").check()
+
+
+def _exactly(text: str) -> re.Pattern[str]:
+    """A text matcher for the whole text of an element, give or take surrounding blanks."""
+    return re.compile(rf"^\s*{re.escape(text)}\s*$")
+
+
+def _split_person_name(full_name: str) -> tuple[str, str]:
+    """First and last name: "Alice Martin" → Alice, Martin; "李娜" (no space) → 娜, 李 (surname first)."""
+    parts = full_name.strip().split(" ", 1)
+    if len(parts) == 2:
+        return parts[0], parts[1]
+    return full_name[1:] or full_name, full_name[:1]
+
+
+def _username(full_name: str) -> str:
+    # Creme accepts letters, digits and @/./+/-/_ only, at most 30 characters.
+    return re.sub(r"[^\w.@+-]+", ".", full_name.strip().lower())[:30]
+
+
+class CremeSales:
+    """Sales automation and customer status in Creme (see :class:`signoff.crm.sales.Sales`)."""
+
+    #: Creme keeps amounts as whole numbers (PositiveIntegerField); on SQLite, the embedded target's
+    #: database, Django validates them against the 64-bit integer range. (PostgreSQL would say 2**31 - 1.)
+    amount_limit = 2**63 - 1
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        # Detail-page addresses found in this scenario, by name: the adapter lives for one scenario,
+        # in which records are neither renamed nor deleted, so a list search is needed once per name.
+        self._organisations: dict[str, str] = {}
+        self._opportunities: dict[str, str] = {}
+
+    # -- lookups
+
+    def _organisation_url(self, name: str) -> str:
+        if name not in self._organisations:
+            listing = ListView(self.page, ORGANISATIONS)
+            listing.open()
+            listing.quick_search(NAME, name)
+            url = listing.row_link(NAME, name)
+            if url is None:
+                raise LookupError(f'no organisation "{name}" in the CRM')
+            self._organisations[name] = url
+        return self._organisations[name]
+
+    def _opportunity_url(self, name: str) -> str | None:
+        if name not in self._opportunities:
+            listing = ListView(self.page, OPPORTUNITIES)
+            listing.open()
+            listing.quick_search(NAME, name)
+            url = listing.row_link(NAME, name)
+            if url is None:
+                return None
+            self._opportunities[name] = url
+        return self._opportunities[name]
+
+    def _organisation_page(self, name: str) -> OrganisationPage:
+        page = OrganisationPage(self.page)
+        page.open(self._organisation_url(name))
+        return page
+
+    def _edit(self, name: str) -> OpportunityForm:
+        url = self._opportunity_url(name)
+        if url is None:
+            raise LookupError(f'no opportunity "{name}" in the CRM')
+        detail = OpportunityDetail(self.page)
+        detail.open(url)
+        detail.edit()
+        form = OpportunityForm(self.page)
+        form.wait_until_shown()
+        return form
+
+    # -- customer status
+
+    def mark_as(self, organisation: str, status: CustomerStatus) -> None:
+        self._organisation_page(organisation).become(status)
+
+    def statuses(self, organisation: str) -> list[CustomerStatus]:
+        return self._organisation_page(organisation).statuses()
+
+    # -- opportunities
+
+    def add_opportunity(
+        self,
+        name: str,
+        target: str | None,
+        *,
+        phase: str | None = None,
+        estimated_sales: Decimal | None = None,
+        made_sales: Decimal | None = None,
+    ) -> None:
+        form = OpportunityForm(self.page)
+        if target is None:
+            form.open_new()
+        else:
+            self._organisation_page(target).open_new_opportunity()
+            form.wait_until_shown()
+        form.fill(name=name)
+        form.set_phase(phase or form.first_phase())
+        form.set_amounts(estimated_sales=estimated_sales, made_sales=made_sales)
+        form.save()
+        # Saved: Creme shows the new opportunity's page.
+        self._opportunities[name] = urlsplit(self.page.url).path
+
+    def opportunity(self, name: str) -> Opportunity | None:
+        url = self._opportunity_url(name)
+        if url is None:
+            return None
+        detail = OpportunityDetail(self.page)
+        detail.open(url)
+        return detail.read()
+
+    def count_opportunities(self) -> int:
+        listing = ListView(self.page, OPPORTUNITIES)
+        listing.open()
+        return listing.total()
+
+    def opportunities_of(self, organisation: str) -> list[str]:
+        page = self._organisation_page(organisation)
+        return [text.strip() for text in page.opportunities.all_inner_texts()]
+
+    def move_to_phase(self, name: str, phase: str) -> None:
+        form = self._edit(name)
+        form.set_phase(phase)
+        form.save()
+
+    def assign(self, name: str, owner: str | None, *, team: bool = False) -> None:
+        form = self._edit(name)
+        form.set_owner(owner, team=team)
+        form.save()
+
+    def record_sales(
+        self, name: str, *, estimated_sales: Decimal | None = None, made_sales: Decimal | None = None
+    ) -> None:
+        form = self._edit(name)
+        form.set_amounts(estimated_sales=estimated_sales, made_sales=made_sales)
+        form.save()
+
+    # -- people
+
+    def ensure_sales_representative(self, full_name: str) -> None:
+        portal = UsersPortal(self.page)
+        portal.open()
+        if not portal.has_user(full_name):
+            portal.add_user(full_name)
+
+    def ensure_team(self, name: str, members: Sequence[str]) -> None:
+        portal = UsersPortal(self.page)
+        portal.open()
+        if not portal.has_team(name):
+            portal.add_team(name, members)

@@ -1,0 +1,404 @@
+"""Steps about sales automation: leads becoming opportunities, sales phases, owners and amounts;
+and the customer status (customer, prospect, suspect) of organisations."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from signoff.crm import CRM, ActionRefused, FormRejected
+from signoff.crm.sales import CustomerStatus, Opportunity, Sales, customer_status_named, sales_phase_named
+from signoff.vocabulary import given, then, when
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def parse_amount(text: str) -> Decimal:
+    """An amount as analysts write it: ``12,500``, ``1,000,000,000``, ``1,234.56``, ``-1,000``."""
+    cleaned = text.strip().replace(",", "").replace("，", "").replace(" ", "")
+    if not re.fullmatch(r"-?\d+(\.\d+)?", cleaned):
+        raise ValueError(f'"{text}" is not an amount (write it like 12,500 or 1,234.56)')
+    return Decimal(cleaned)
+
+
+def sales(crm: CRM) -> Sales:
+    # The sales area is built on first use by the adapter; the attribute is not on the base CRM protocol.
+    area: Sales = getattr(crm, "sales")
+    return area
+
+
+def require_opportunity(crm: CRM, name: str) -> Opportunity:
+    found = sales(crm).opportunity(name)
+    assert found is not None, f'no opportunity "{name}" in the CRM'
+    return found
+
+
+def _show(amount: Decimal | None) -> str:
+    return "nothing" if amount is None else f"{amount:,}"
+
+
+def _try(scenario_context: dict[str, Any], action: Any) -> None:
+    """Run an action the CRM may refuse; leave the refusal (or ``None``) for the Then steps."""
+    try:
+        action()
+    except FormRejected as rejection:
+        scenario_context["rejection"] = rejection
+    else:
+        scenario_context["rejection"] = None
+
+
+def _assert_refused(scenario_context: dict[str, Any], field: str, what: str) -> None:
+    rejection: FormRejected | None = scenario_context.get("rejection")
+    assert rejection is not None, f"the CRM accepted the form although {what}"
+    message = rejection.errors.get(field)
+    assert message, f"no error shown at the {field.replace('_', ' ')}; the CRM said: {rejection.errors}"
+
+
+# ----------------------------------------------------------------------------- customer status
+
+
+def _add_with_status(crm: CRM, name: str, status: CustomerStatus) -> None:
+    crm.customers.add_organisation(name)
+    sales(crm).mark_as(name, status)
+
+
+@given('a customer "{name}"', '已有客户"{name}"')
+def a_customer(crm: CRM, name: str) -> None:
+    _add_with_status(crm, name, "customer")
+
+
+@given('a prospect "{name}"', '已有潜在客户"{name}"')
+def a_prospect(crm: CRM, name: str) -> None:
+    _add_with_status(crm, name, "prospect")
+
+
+@given('a suspect "{name}"', '已有可疑客户"{name}"')
+def a_suspect(crm: CRM, name: str) -> None:
+    _add_with_status(crm, name, "suspect")
+
+
+@when('I mark the organisation "{name}" as a {status}', '我将公司"{name}"标记为{status}')
+def mark_as(crm: CRM, name: str, status: str) -> None:
+    sales(crm).mark_as(name, customer_status_named(status))
+
+
+@when(
+    'I try to mark the organisation "{name}" as a {status} again',
+    '我再次尝试将公司"{name}"标记为{status}',
+)
+def try_mark_again(crm: CRM, scenario_context: dict[str, Any], name: str, status: str) -> None:
+    # The CRM may refuse (or not even offer) a status the organisation already holds: either is fine,
+    # what matters is what it records afterwards.
+    try:
+        sales(crm).mark_as(name, customer_status_named(status))
+    except ActionRefused as refusal:
+        scenario_context["refusal"] = refusal
+
+
+@then('the organisation "{name}" is a {status}', '公司"{name}"是{status}')
+def is_status(crm: CRM, name: str, status: str) -> None:
+    wanted = customer_status_named(status)
+    held = sales(crm).statuses(name)
+    assert wanted in held, f'"{name}" is not a {wanted}; the CRM records: {held or "no status"}'
+
+
+@then('the organisation "{name}" is not a {status}', '公司"{name}"不是{status}')
+def is_not_status(crm: CRM, name: str, status: str) -> None:
+    unwanted = customer_status_named(status)
+    held = sales(crm).statuses(name)
+    assert unwanted not in held, f'"{name}" is a {unwanted}; the CRM records: {held}'
+
+
+@then(
+    'the organisation "{name}" holds the {status} status only once',
+    '公司"{name}"的{status}身份只记录一次',
+)
+def holds_status_once(crm: CRM, name: str, status: str) -> None:
+    wanted = customer_status_named(status)
+    held = sales(crm).statuses(name)
+    assert held.count(wanted) == 1, f'"{name}" holds the {wanted} status {held.count(wanted)} times: {held}'
+
+
+# ----------------------------------------------------------------------------- users and teams
+
+
+@given('a sales representative "{full_name}"', '已有销售代表"{full_name}"')
+def a_sales_representative(crm: CRM, full_name: str) -> None:
+    sales(crm).ensure_sales_representative(full_name)
+
+
+@given('a sales team "{team}" with "{member}"', '已有销售团队"{team}"，成员为"{member}"')
+def a_sales_team(crm: CRM, team: str, member: str) -> None:
+    sales(crm).ensure_sales_representative(member)
+    sales(crm).ensure_team(team, [member])
+
+
+# ----------------------------------------------------------------------------- opportunities
+
+
+@given(
+    'an opportunity "{opportunity}" for "{organisation}" in the phase "{phase}"',
+    '已有"{organisation}"的商机"{opportunity}"，处于"{phase}"阶段',
+)
+@when(
+    'I add an opportunity "{opportunity}" for "{organisation}" in the phase "{phase}"',
+    '我为"{organisation}"新增处于"{phase}"阶段的商机"{opportunity}"',
+)
+def add_opportunity_in_phase(crm: CRM, opportunity: str, organisation: str, phase: str) -> None:
+    sales(crm).add_opportunity(opportunity, organisation, phase=sales_phase_named(phase))
+
+
+@given(
+    'an opportunity "{opportunity}" for "{organisation}" with estimated sales of {amount}',
+    '已有"{organisation}"的商机"{opportunity}"，预计销售额为{amount}',
+)
+@when(
+    'I add an opportunity "{opportunity}" for "{organisation}" with estimated sales of {amount}',
+    '我为"{organisation}"新增商机"{opportunity}"，预计销售额为{amount}',
+)
+def add_opportunity_with_sales(crm: CRM, opportunity: str, organisation: str, amount: str) -> None:
+    sales(crm).add_opportunity(opportunity, organisation, estimated_sales=parse_amount(amount))
+
+
+@when('I add an opportunity "{opportunity}" for "{organisation}"', '我为"{organisation}"新增商机"{opportunity}"')
+def add_opportunity(crm: CRM, opportunity: str, organisation: str) -> None:
+    sales(crm).add_opportunity(opportunity, organisation)
+
+
+@when(
+    'I try to add an opportunity with an empty name for "{organisation}"',
+    '我尝试为"{organisation}"新增一个名称为空的商机',
+)
+def try_add_unnamed_opportunity(crm: CRM, scenario_context: dict[str, Any], organisation: str) -> None:
+    scenario_context["opportunities_before"] = sales(crm).count_opportunities()
+    _try(scenario_context, lambda: sales(crm).add_opportunity("", organisation))
+
+
+@when(
+    'I try to add an opportunity "{opportunity}" without a target',
+    '我尝试新增未指定目标公司的商机"{opportunity}"',
+)
+def try_add_opportunity_without_target(crm: CRM, scenario_context: dict[str, Any], opportunity: str) -> None:
+    _try(scenario_context, lambda: sales(crm).add_opportunity(opportunity, None))
+
+
+@when('I move the opportunity "{opportunity}" to "{phase}"', '我把商机"{opportunity}"推进到"{phase}"阶段')
+def move_to_phase(crm: CRM, opportunity: str, phase: str) -> None:
+    sales(crm).move_to_phase(opportunity, sales_phase_named(phase))
+
+
+@when('I mark the opportunity "{opportunity}" as lost', '我将商机"{opportunity}"标记为输单')
+def mark_lost(crm: CRM, opportunity: str) -> None:
+    sales(crm).move_to_phase(opportunity, "Lost")
+
+
+@when('I assign the opportunity "{opportunity}" to "{owner}"', '我把商机"{opportunity}"分配给"{owner}"')
+def assign_to_person(crm: CRM, opportunity: str, owner: str) -> None:
+    sales(crm).assign(opportunity, owner)
+
+
+@when(
+    'I assign the opportunity "{opportunity}" to the team "{team}"',
+    '我把商机"{opportunity}"分配给团队"{team}"',
+)
+def assign_to_team(crm: CRM, opportunity: str, team: str) -> None:
+    sales(crm).assign(opportunity, team, team=True)
+
+
+@when(
+    'I try to leave the opportunity "{opportunity}" without an owner',
+    '我尝试清空商机"{opportunity}"的负责人',
+)
+def try_clear_owner(crm: CRM, scenario_context: dict[str, Any], opportunity: str) -> None:
+    scenario_context["owner_before"] = require_opportunity(crm, opportunity).owner
+    _try(scenario_context, lambda: sales(crm).assign(opportunity, None))
+
+
+@given(
+    'the opportunity "{opportunity}" has estimated sales of {estimated} and made sales of {made}',
+    '商机"{opportunity}"已记录预计销售额{estimated}、实际销售额{made}',
+)
+@when(
+    'I record estimated sales of {estimated} and made sales of {made} for the opportunity "{opportunity}"',
+    '我为商机"{opportunity}"记录预计销售额{estimated}、实际销售额{made}',
+)
+def record_sales(crm: CRM, opportunity: str, estimated: str, made: str) -> None:
+    sales(crm).record_sales(opportunity, estimated_sales=parse_amount(estimated), made_sales=parse_amount(made))
+
+
+@when(
+    'I try to record estimated sales of {amount} for the opportunity "{opportunity}"',
+    '我尝试为商机"{opportunity}"记录预计销售额{amount}',
+)
+def try_record_estimated(crm: CRM, scenario_context: dict[str, Any], opportunity: str, amount: str) -> None:
+    _try(scenario_context, lambda: sales(crm).record_sales(opportunity, estimated_sales=parse_amount(amount)))
+
+
+@when(
+    'I try to record made sales of {amount} for the opportunity "{opportunity}"',
+    '我尝试为商机"{opportunity}"记录实际销售额{amount}',
+)
+def try_record_made(crm: CRM, scenario_context: dict[str, Any], opportunity: str, amount: str) -> None:
+    _try(scenario_context, lambda: sales(crm).record_sales(opportunity, made_sales=parse_amount(amount)))
+
+
+@when(
+    'I record estimated sales as large as the CRM allows for the opportunity "{opportunity}"',
+    '我为商机"{opportunity}"记录系统允许的最大预计销售额',
+)
+def record_largest(crm: CRM, scenario_context: dict[str, Any], opportunity: str) -> None:
+    largest = Decimal(sales(crm).amount_limit)
+    scenario_context["amount"] = largest
+    sales(crm).record_sales(opportunity, estimated_sales=largest)
+
+
+@when(
+    'I try to record estimated sales just above what the CRM allows for the opportunity "{opportunity}"',
+    '我尝试为商机"{opportunity}"记录超出系统上限的预计销售额',
+)
+def try_record_above_largest(crm: CRM, scenario_context: dict[str, Any], opportunity: str) -> None:
+    too_large = Decimal(sales(crm).amount_limit) + 1
+    _try(scenario_context, lambda: sales(crm).record_sales(opportunity, estimated_sales=too_large))
+
+
+@then('the opportunity "{opportunity}" targets "{organisation}"', '商机"{opportunity}"的目标公司是"{organisation}"')
+def targets(crm: CRM, opportunity: str, organisation: str) -> None:
+    found = require_opportunity(crm, opportunity)
+    assert found.target == organisation, f'"{opportunity}" targets "{found.target}", not "{organisation}"'
+
+
+@then('the organisation "{organisation}" has the opportunity "{opportunity}"', '公司"{organisation}"名下有商机"{opportunity}"')
+def organisation_has_opportunity(crm: CRM, organisation: str, opportunity: str) -> None:
+    listed = sales(crm).opportunities_of(organisation)
+    assert opportunity in listed, f'the page of "{organisation}" lists the opportunities {listed}, without "{opportunity}"'
+
+
+@then('the opportunity "{opportunity}" is in the phase "{phase}"', '商机"{opportunity}"处于"{phase}"阶段')
+def in_phase(crm: CRM, opportunity: str, phase: str) -> None:
+    wanted = sales_phase_named(phase)
+    found = require_opportunity(crm, opportunity)
+    assert found.phase == wanted, f'"{opportunity}" is in the phase "{found.phase}", not "{wanted}"'
+
+
+@then('the opportunity "{opportunity}" is owned by "{owner}"', '商机"{opportunity}"的负责人是"{owner}"')
+def owned_by_person(crm: CRM, opportunity: str, owner: str) -> None:
+    found = require_opportunity(crm, opportunity)
+    assert (found.owner, found.owner_is_team) == (owner, False), (
+        f'"{opportunity}" is owned by {"the team " if found.owner_is_team else ""}"{found.owner}", not by "{owner}"'
+    )
+
+
+@then(
+    'the opportunity "{opportunity}" is owned by the team "{team}"',
+    '商机"{opportunity}"的负责人是团队"{team}"',
+)
+def owned_by_team(crm: CRM, opportunity: str, team: str) -> None:
+    found = require_opportunity(crm, opportunity)
+    assert (found.owner, found.owner_is_team) == (team, True), (
+        f'"{opportunity}" is owned by {"the team " if found.owner_is_team else ""}"{found.owner}", not by the team "{team}"'
+    )
+
+
+@then('the opportunity "{opportunity}" keeps its owner', '商机"{opportunity}"的负责人保持不变')
+def keeps_owner(crm: CRM, scenario_context: dict[str, Any], opportunity: str) -> None:
+    found = require_opportunity(crm, opportunity)
+    before = scenario_context["owner_before"]
+    assert found.owner == before, f'"{opportunity}" is now owned by "{found.owner}" instead of "{before}"'
+
+
+@then(
+    'the opportunity "{opportunity}" shows estimated sales of {estimated} and made sales of {made}',
+    '商机"{opportunity}"显示预计销售额{estimated}、实际销售额{made}',
+)
+def shows_sales(crm: CRM, opportunity: str, estimated: str, made: str) -> None:
+    found = require_opportunity(crm, opportunity)
+    wanted = (parse_amount(estimated), parse_amount(made))
+    shown = (found.estimated_sales, found.made_sales)
+    assert shown == wanted, (
+        f'"{opportunity}" shows estimated sales of {_show(shown[0])} and made sales of {_show(shown[1])}, '
+        f"not {_show(wanted[0])} and {_show(wanted[1])}"
+    )
+
+
+@then(
+    'the opportunity "{opportunity}" still shows estimated sales of {amount}',
+    '商机"{opportunity}"的预计销售额仍为{amount}',
+)
+def still_shows_estimated(crm: CRM, opportunity: str, amount: str) -> None:
+    found = require_opportunity(crm, opportunity)
+    wanted = parse_amount(amount)
+    assert found.estimated_sales == wanted, (
+        f'"{opportunity}" shows estimated sales of {_show(found.estimated_sales)}, not {_show(wanted)}'
+    )
+
+
+@then(
+    'the opportunity "{opportunity}" still shows made sales of {amount}',
+    '商机"{opportunity}"的实际销售额仍为{amount}',
+)
+def still_shows_made(crm: CRM, opportunity: str, amount: str) -> None:
+    found = require_opportunity(crm, opportunity)
+    wanted = parse_amount(amount)
+    assert found.made_sales == wanted, f'"{opportunity}" shows made sales of {_show(found.made_sales)}, not {_show(wanted)}'
+
+
+@then(
+    'the opportunity "{opportunity}" shows that amount as estimated sales',
+    '商机"{opportunity}"完整显示该预计销售额',
+)
+def shows_that_amount(crm: CRM, scenario_context: dict[str, Any], opportunity: str) -> None:
+    found = require_opportunity(crm, opportunity)
+    wanted: Decimal = scenario_context["amount"]
+    assert found.estimated_sales == wanted, (
+        f'"{opportunity}" shows estimated sales of {_show(found.estimated_sales)}, not {_show(wanted)}'
+    )
+
+
+@then(
+    'the estimated sales of "{opportunity}" are {amount} exactly, unless the CRM refused them with a message',
+    '商机"{opportunity}"的预计销售额要么精确保存为{amount}，要么被系统拒绝并给出提示',
+)
+def kept_exactly_or_refused(crm: CRM, scenario_context: dict[str, Any], opportunity: str, amount: str) -> None:
+    wanted = parse_amount(amount)
+    rejection: FormRejected | None = scenario_context["rejection"]
+    found = require_opportunity(crm, opportunity)
+    if rejection is None:
+        assert found.estimated_sales == wanted, (
+            f"the CRM accepted {_show(wanted)} but shows {_show(found.estimated_sales)}: the amount was altered"
+        )
+    else:
+        assert rejection.errors.get("estimated_sales"), f"the CRM refused the form without a word at the amount: {rejection.errors}"
+        assert found.estimated_sales != wanted, "the CRM said it refused the amount, yet shows it"
+
+
+@then("I am told the target is required", "系统提示目标公司为必填项")
+def told_target_required(scenario_context: dict[str, Any]) -> None:
+    _assert_refused(scenario_context, "target", "the opportunity has no target")
+
+
+@then("I am told the owner is required", "系统提示负责人为必填项")
+def told_owner_required(scenario_context: dict[str, Any]) -> None:
+    _assert_refused(scenario_context, "owner", "the opportunity has no owner")
+
+
+@then("I am told the estimated sales are not accepted", "系统提示预计销售额无效")
+def told_estimated_refused(scenario_context: dict[str, Any]) -> None:
+    _assert_refused(scenario_context, "estimated_sales", "the estimated sales are not acceptable")
+
+
+@then("I am told the made sales are not accepted", "系统提示实际销售额无效")
+def told_made_refused(scenario_context: dict[str, Any]) -> None:
+    _assert_refused(scenario_context, "made_sales", "the made sales are not acceptable")
+
+
+@then("no opportunity was saved", "没有保存任何商机")
+def no_opportunity_saved(crm: CRM, scenario_context: dict[str, Any]) -> None:
+    assert sales(crm).count_opportunities() == scenario_context["opportunities_before"], (
+        "the number of opportunities changed although the form was refused"
+    )
+
+
+@then('there is no opportunity "{opportunity}"', '不存在商机"{opportunity}"')
+def no_opportunity(crm: CRM, opportunity: str) -> None:
+    assert sales(crm).opportunity(opportunity) is None, f'an opportunity "{opportunity}" was saved'
