@@ -6,4 +6,9 @@ picked up without being listed anywhere.
 
 from signoff.lint import step_modules
 
-pytest_plugins = ["signoff.pytest_plugin", "signoff.coverage.pytest_plugin", *step_modules()]
+pytest_plugins = [
+    "signoff.pytest_plugin",
+    "signoff.coverage.pytest_plugin",
+    "signoff.ux.pytest_plugin",
+    *step_modules(),
+]

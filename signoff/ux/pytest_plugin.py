@@ -312,7 +312,10 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     except OSError as error:
         run.problems.append(f"could not write the UX scorecard to {run.output_dir}: {error}")
     _report_scorecard(session.config, run)
-    if not run.card.verdict.passed or not run.written:
+    # Like the coverage gate: only a full acceptance run is judged by the scorecard; a subset
+    # (some files, -k, -m) still writes and prints it.
+    full_run = _core()._is_full_run(session.config, run.plan)
+    if full_run and (not run.card.verdict.passed or not run.written):
         run.gate_failed = True
         # Only a passing run is turned into a failing one; failures and errors keep their own status.
         if session.exitstatus == pytest.ExitCode.OK:
