@@ -1,0 +1,255 @@
+"""Creme's trash (delete for good), saved list filters, merge page, and opportunity links of
+organisations and contacts: the operations of :class:`signoff.crm.customers_more.CustomersMore`.
+
+Meant to join :class:`pages.creme.adapter.CremeCustomers` (see the module docstring of
+:mod:`signoff.crm.customers_more`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from playwright.sync_api import Locator, Page, expect
+
+from pages.creme.customers import (
+    CONTACT_DETAIL,
+    CONTACTS,
+    ORGANISATION_DETAIL,
+    ORGANISATIONS,
+    EntityDetail,
+    TrashPage,
+)
+from pages.creme.users import FIRST_NAME, LAST_NAME, NAME, CremeUsers, DialogForm
+from pages.creme.widgets import DjangoForm, confirm_dialog
+from signoff.crm import ActionRefused, FormRejected
+from signoff.crm.customers_more import Condition, CustomerList
+from signoff.crm.users import RecordKind
+
+LIST_PATHS: dict[CustomerList, str] = {"organisations": ORGANISATIONS, "contacts": CONTACTS}
+#: Business field names to the labels of Creme's filter form.
+FILTER_FIELDS = {"name": "Name", "first name": "First name", "last name": "Last name", "email": "Email address"}
+#: Business operators to the labels of Creme's filter form (its case-sensitive variants).
+FILTER_OPERATORS = {"contains": "Contains", "starts with": "Starts with", "equals": "Equals"}
+
+_STALE = "data-signoff-stale"
+
+
+class FilterForm(DjangoForm):
+    """Creme's page to create a list filter (``/creme_core/entity_filter/add/<type>``)."""
+
+    def __init__(self, page: Page) -> None:
+        super().__init__(page, "Save the filter")
+        self.conditions = page.locator("#id_regularfieldcondition")
+
+    def add_condition(self, field: str, operator: str, value: str) -> None:
+        """Add a condition on a regular field, chosen by the labels the page shows."""
+        self.conditions.locator("button.selectorlist-add").click()
+        row = self.conditions.locator("ul.selectors > li").last
+        choices = row.locator("select.ui-creme-dselect")
+        choices.nth(0).select_option(label=field)
+        # The operators offered depend on the field's type: Creme refills them after the choice.
+        choices.nth(1).select_option(label=operator)
+        box = row.locator("input.ui-creme-dinput")
+        box.fill(value)
+        box.press("Tab")  # the widget stores its value on "change"
+
+
+class FilteredList:
+    """A Creme list page with its saved-filter selector.
+
+    Creme remembers a list's quick search and chosen filter in the user's session, and the
+    scenarios of a feature share the administrator's session: a filtered list starts from a
+    cleared search and is put back to "All" afterwards, so that no other step finds it filtered.
+    """
+
+    ALL = "All"
+
+    def __init__(self, page: Page, path: str) -> None:
+        self.page = page
+        self.path = path
+        self.selector = page.locator("select.list-filters-selector")
+        self.new_filter = page.locator("a[href^='/creme_core/entity_filter/add/']")
+        self.search_boxes = page.locator("input[id^='id_search-']")
+        self.rows = page.locator("tr.lv-row")
+
+    def open(self) -> None:
+        self.page.goto(self.path)
+        expect(self.page.locator("form.ui-creme-listview")).to_be_visible()
+        searched = [box for box in self.search_boxes.all() if box.is_visible() and box.input_value()]
+        if searched:
+            # Emptying the boxes and pressing Enter is what "Clear search" does; its link can sit
+            # under the list's floating header, which then takes the click.
+            for box in searched:
+                box.fill("")
+            self._reloading(lambda: searched[-1].press("Enter"))
+
+    def filters(self) -> list[str]:
+        return [text.strip() for text in self.selector.locator("option").all_inner_texts()]
+
+    def chosen(self) -> str:
+        return self.selector.locator("option:checked").inner_text().strip()
+
+    def choose(self, filter_name: str) -> None:
+        if filter_name not in self.filters():
+            raise LookupError(f'no saved filter "{filter_name}"; the list offers {self.filters()}')
+        if self.chosen() != filter_name:
+            self._reloading(lambda: self.selector.select_option(label=filter_name))
+        expect(self.selector.locator("option:checked")).to_have_text(filter_name)
+
+    def _reloading(self, action: Callable[[], object]) -> None:
+        """Do what makes Creme swap the whole list, and wait until the old table is gone."""
+        self.page.locator("form.ui-creme-listview table").first.evaluate(f"t => t.setAttribute('{_STALE}', '1')")
+        action()
+        expect(self.page.locator(f"table[{_STALE}]")).to_have_count(0)
+
+    def names(self, columns: Sequence[str]) -> list[str]:
+        shown: list[str] = []
+        for row in self.rows.all():
+            parts = [row.locator(f'td[name="{column}"] .lv-cell-value').inner_text().strip() for column in columns]
+            shown.append(" ".join(part for part in parts if part))
+        return shown
+
+
+class MergePage:
+    """``/creme_core/entity/merge``: both records side by side and the merged one in the middle."""
+
+    def __init__(self, page: Page, success_url: re.Pattern[str]) -> None:
+        self.page = page
+        self.form = DjangoForm(page, "Merge")
+        self.success_url = success_url
+
+    def change(self, **values: str) -> None:
+        for name, value in values.items():
+            self.form.field(f"{name}_merged").fill(value)
+
+    def save(self) -> None:
+        try:
+            self.form.submit(self.success_url)
+        except FormRejected as rejection:
+            # The merged record's fields are "<field>_merged": report them by their own names.
+            raise FormRejected({re.sub(r"_merged$", "", name): message for name, message in rejection.errors.items()}) from None
+
+
+class CremeCustomersMore:
+    """Creme's implementation of :class:`signoff.crm.customers_more.CustomersMore`."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.records = CremeUsers(page)
+
+    # -- trash
+
+    def delete_for_good(self, name: str) -> None:
+        trash = TrashPage(self.page)
+        trash.open()
+        row = trash.rows.filter(has=self.page.get_by_role("link", name=name, exact=True))
+        if row.count() == 0:
+            raise LookupError(f'"{name}" is not in the trash')
+        row.first.locator("a[title='Delete permanently']").click()
+        with self.page.expect_response(lambda r: "/creme_core/entity/delete/" in r.url) as answer:
+            confirm_dialog(self.page)
+        if answer.value.ok:
+            expect(trash.rows.filter(has=self.page.get_by_role("link", name=name, exact=True))).to_have_count(0)
+            return
+        # Creme shows its refusal (HTTP 409) in an error dialog: keep its words, then close it.
+        error = self.page.locator(".ui-dialog:visible").filter(has=self.page.locator(".ui-creme-dialog-warn")).last
+        expect(error).to_be_visible()
+        message = " ".join(error.locator(".ui-creme-dialog-frame").inner_text().split())
+        error.locator(".ui-dialog-buttonpane").get_by_role("button", name="Close").click()
+        raise ActionRefused(message)
+
+    # -- links
+
+    def link_to_opportunity(self, organisation: str, opportunity: str) -> None:
+        self._open("organisation", organisation)
+        self.page.get_by_role("link", name="Create an opportunity").first.click()
+        form = DialogForm(self.page)
+        form.fill(name=opportunity)
+        form.submit("Save the opportunity")
+
+    # -- saved filters
+
+    def save_filter(self, listing: CustomerList, name: str, conditions: Sequence[Condition]) -> None:
+        page = FilteredList(self.page, LIST_PATHS[listing])
+        page.open()
+        # The "create a filter" link sits in a drop-down of the list's filter bar: go where it points.
+        self.page.goto(page.new_filter.get_attribute("href") or "")
+        form = FilterForm(self.page)
+        form.fill(name=name)
+        for condition in conditions:
+            form.add_condition(
+                self._label(FILTER_FIELDS, condition.field, "field"),
+                self._label(FILTER_OPERATORS, condition.operator, "operator"),
+                condition.value,
+            )
+        form.submit(re.compile(re.escape(LIST_PATHS[listing]) + r"/?$"))
+        # Creme comes back to the list with the new filter chosen, and remembers that choice.
+        FilteredList(self.page, LIST_PATHS[listing]).choose(FilteredList.ALL)
+
+    def saved_filters(self, listing: CustomerList) -> list[str]:
+        page = FilteredList(self.page, LIST_PATHS[listing])
+        page.open()
+        return page.filters()
+
+    def filter_list(self, listing: CustomerList, filter_name: str) -> list[str]:
+        page = FilteredList(self.page, LIST_PATHS[listing])
+        page.open()
+        page.choose(filter_name)
+        names = page.names((NAME,) if listing == "organisations" else (FIRST_NAME, LAST_NAME))
+        page.choose(FilteredList.ALL)
+        return names
+
+    # -- merge
+
+    def merge(self, kind: RecordKind, absorbed: str, kept: str, **changes: str) -> None:
+        self._open(kind, kept)
+        self.page.locator("a[data-action=creme_core-detailview-merge]").click()
+        picker = self.page.locator(".ui-dialog:visible").filter(has=self.page.locator("form.ui-creme-listview")).last
+        expect(picker).to_be_visible()
+        self._pick(picker, kind, absorbed)
+        with self.page.expect_navigation(url=re.compile(r"/creme_core/entity/merge")):
+            picker.locator(".ui-dialog-buttonpane").get_by_role("button", name="Validate the selection").click()
+        merge = MergePage(self.page, ORGANISATION_DETAIL if kind == "organisation" else CONTACT_DETAIL)
+        merge.change(**changes)
+        merge.save()
+
+    def _pick(self, picker: Locator, kind: RecordKind, name: str) -> None:
+        """Select the row of ``name`` in the list dialog where Creme asks for the other record."""
+        first, _, last = name.strip().partition(" ")
+        column, text = (NAME, name) if kind == "organisation" else (LAST_NAME, last or first)
+        box = picker.locator(f"#id_search-{column}")
+        picker.locator("form.ui-creme-listview table").first.evaluate(f"t => t.setAttribute('{_STALE}', '1')")
+        box.fill(text)
+        box.press("Enter")
+        expect(picker.locator(f"table[{_STALE}]")).to_have_count(0)
+        wanted = [name] if kind == "organisation" else [first, last] if last else [first]
+        columns = [NAME] if kind == "organisation" else [FIRST_NAME, LAST_NAME] if last else [LAST_NAME]
+        for row in picker.locator("tr.lv-row").all():
+            cells = [row.locator(f'td[name="{c}"] .lv-cell-value').inner_text().strip() for c in columns]
+            if cells == wanted:
+                row.locator(f'td[name="{columns[-1]}"]').click()
+                expect(row).to_have_class(re.compile(r"\bselected\b"))
+                return
+        raise LookupError(f'the merge dialog does not offer the {kind} "{name}"')
+
+    # -- helpers
+
+    def _open(self, kind: RecordKind, name: str) -> EntityDetail:
+        record = self.records.find_record(kind, name)
+        if record is None:
+            raise LookupError(f'no {kind} "{name}" in the CRM')
+        detail = EntityDetail(self.page)
+        detail.open(record.address)
+        return detail
+
+    @staticmethod
+    def _label(labels: dict[str, str], word: str, what: str) -> str:
+        try:
+            return labels[word]
+        except KeyError:
+            raise ValueError(f'unknown filter {what} "{word}"; known: {sorted(labels)}') from None
+
+
+def create(page: Page) -> CremeCustomersMore:
+    return CremeCustomersMore(page)

@@ -1,0 +1,310 @@
+"""More steps about customers: contacts (edit, delete, restore, search), deleting for good from
+the trash, saved list filters, duplicates and merging.
+
+The organisation steps of :mod:`steps.customers` (add, exists, trash, list shows ...) are reused
+as they are; lists searched or filtered here are left in ``scenario_context`` under the same keys
+(``organisation_list``, ``contact_list``) so that the list steps of both modules read them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from signoff.crm import CRM, ActionRefused, FormRejected
+from signoff.crm.customers_more import Condition, CustomerList, Operator, customers_more
+from signoff.vocabulary import given, then, when
+from steps.customers import split_name
+
+#: Lists by their business names, English and Chinese.
+LISTS: dict[str, CustomerList] = {
+    "organisations": "organisations",
+    "organisation": "organisations",
+    "公司": "organisations",
+    "contacts": "contacts",
+    "contact": "contacts",
+    "联系人": "contacts",
+}
+#: Fields a filter may test, English and Chinese, to their business names.
+FILTER_FIELDS: dict[str, str] = {
+    "name": "name",
+    "first name": "first name",
+    "last name": "last name",
+    "email": "email",
+    "名称": "name",
+    "名字": "first name",
+    "姓氏": "last name",
+    "邮箱": "email",
+}
+#: Operators, English and Chinese; a condition reads "<field> <operator>", e.g. "name contains".
+FILTER_OPERATORS: dict[str, Operator] = {
+    "contains": "contains",
+    "starts with": "starts with",
+    "equals": "equals",
+    "包含": "contains",
+    "开头为": "starts with",
+    "等于": "equals",
+}
+
+
+def list_named(name: str) -> CustomerList:
+    try:
+        return LISTS[name.strip().lower()]
+    except KeyError:
+        raise ValueError(f'unknown list "{name}"; known: {sorted(LISTS)}') from None
+
+
+def parse_condition(words: str, value: str) -> Condition:
+    """``"last name starts with"`` + ``"Star"`` → a condition (the operator ends the words)."""
+    text = words.strip()
+    for operator_words, operator in FILTER_OPERATORS.items():
+        if text.endswith(operator_words):
+            field = text[: -len(operator_words)].strip()
+            if field in FILTER_FIELDS:
+                return Condition(FILTER_FIELDS[field], operator, value)
+    raise ValueError(
+        f'cannot read the condition "{words}"; fields: {sorted(FILTER_FIELDS)}, operators: {sorted(FILTER_OPERATORS)}'
+    )
+
+
+def _keep_list(scenario_context: dict[str, Any], listing: CustomerList, names: list[str]) -> None:
+    scenario_context["organisation_list" if listing == "organisations" else "contact_list"] = names
+
+
+def _try(scenario_context: dict[str, Any], action: Callable[[], None]) -> None:
+    """Run a form action that the scenario expects the CRM to refuse; keep the refusal."""
+    try:
+        action()
+    except FormRejected as rejection:
+        scenario_context["rejection"] = rejection
+    else:
+        scenario_context["rejection"] = None
+
+
+# ----------------------------------------------------------------------------- contacts
+
+
+@given(
+    'a contact "{full_name}" working for "{organisation}"',
+    '已有在"{organisation}"任职的联系人"{full_name}"',
+)
+def contact_working_for(crm: CRM, full_name: str, organisation: str) -> None:
+    first, last = split_name(full_name)
+    crm.customers.add_contact(first, last, organisation=organisation)
+
+
+@when(
+    'I change the last name of the contact "{full_name}" to "{last_name}"',
+    '我把联系人"{full_name}"的姓氏改为"{last_name}"',
+)
+def change_last_name(crm: CRM, full_name: str, last_name: str) -> None:
+    crm.customers.edit_contact(full_name, last_name=last_name)
+
+
+@when(
+    'I try to change the last name of the contact "{full_name}" to nothing',
+    '我尝试清空联系人"{full_name}"的姓氏',
+)
+def try_clear_last_name(crm: CRM, scenario_context: dict[str, Any], full_name: str) -> None:
+    _try(scenario_context, lambda: crm.customers.edit_contact(full_name, last_name=""))
+
+
+@then('there is no contact "{full_name}"', '不存在联系人"{full_name}"')
+def no_contact(crm: CRM, full_name: str) -> None:
+    assert crm.customers.contact(full_name) is None, f'the contact "{full_name}" still exists'
+
+
+@when('I delete the contact "{full_name}"', '我删除联系人"{full_name}"')
+def delete_contact(crm: CRM, full_name: str) -> None:
+    crm.customers.delete_contact(full_name)
+
+
+@then('the contact "{full_name}" is in the trash', '联系人"{full_name}"在回收站中')
+def contact_in_trash(crm: CRM, full_name: str) -> None:
+    trash = crm.customers.trash()
+    assert full_name in trash, f'"{full_name}" is not in the trash; the trash holds {trash}'
+
+
+@then('the contact "{full_name}" is not in the trash', '联系人"{full_name}"不在回收站中')
+def contact_not_in_trash(crm: CRM, full_name: str) -> None:
+    assert full_name not in crm.customers.trash(), f'"{full_name}" is still in the trash'
+
+
+@when('I search the contacts for "{text}"', '我在联系人列表中搜索"{text}"')
+def search_contacts(crm: CRM, scenario_context: dict[str, Any], text: str) -> None:
+    scenario_context["contact_list"] = crm.customers.search_contacts(text)
+
+
+@then('the contact list shows "{name}"', '联系人列表显示"{name}"')
+def contact_list_shows(scenario_context: dict[str, Any], name: str) -> None:
+    shown = scenario_context["contact_list"]
+    assert name in shown, f'the contact list shows {shown}, without "{name}"'
+
+
+@then('the contact list shows "{first}" and "{second}"', '联系人列表显示"{first}"和"{second}"')
+def contact_list_shows_both(scenario_context: dict[str, Any], first: str, second: str) -> None:
+    shown = scenario_context["contact_list"]
+    missing = [name for name in (first, second) if name not in shown]
+    assert not missing, f"the contact list shows {shown}, without {missing}"
+
+
+@then('the contact list does not show "{name}"', '联系人列表不显示"{name}"')
+def contact_list_hides(scenario_context: dict[str, Any], name: str) -> None:
+    shown = scenario_context["contact_list"]
+    assert name not in shown, f'the contact list shows "{name}": {shown}'
+
+
+@then("the contact list is empty", "联系人列表为空")
+def contact_list_empty(scenario_context: dict[str, Any]) -> None:
+    shown = scenario_context["contact_list"]
+    assert not shown, f"the contact list shows {shown}"
+
+
+@then('the organisation list shows "{name}"', '公司列表显示"{name}"')
+def organisation_list_shows(scenario_context: dict[str, Any], name: str) -> None:
+    shown = scenario_context["organisation_list"]
+    assert name in shown, f'the organisation list shows {shown}, without "{name}"'
+
+
+@then("the organisation list is empty", "公司列表为空")
+def organisation_list_empty(scenario_context: dict[str, Any]) -> None:
+    shown = scenario_context["organisation_list"]
+    assert not shown, f"the organisation list shows {shown}"
+
+
+# ----------------------------------------------------------------------------- deleting for good
+
+
+@given(
+    'the organisation "{name}" is the target of the opportunity "{opportunity}"',
+    '公司"{name}"是商机"{opportunity}"的目标客户',
+)
+def target_of_opportunity(crm: CRM, name: str, opportunity: str) -> None:
+    customers_more(crm).link_to_opportunity(name, opportunity)
+
+
+@given(
+    'the organisation "{name}" has been deleted to the trash',
+    '公司"{name}"已被删除到回收站',
+)
+def organisation_deleted(crm: CRM, name: str) -> None:
+    crm.customers.delete_organisation(name)
+
+
+@when('I try to delete "{name}" from the trash for good', '我尝试从回收站永久删除"{name}"')
+def try_delete_for_good(crm: CRM, scenario_context: dict[str, Any], name: str) -> None:
+    scenario_context["refusal"] = None
+    try:
+        customers_more(crm).delete_for_good(name)
+    except ActionRefused as refusal:
+        scenario_context["refusal"] = refusal
+
+
+@when('I delete "{name}" from the trash for good', '我从回收站永久删除"{name}"')
+def delete_for_good(crm: CRM, name: str) -> None:
+    customers_more(crm).delete_for_good(name)
+
+
+@then(
+    'I am told it is still linked to the opportunity "{opportunity}"',
+    '系统提示它仍与商机"{opportunity}"关联',
+)
+def told_still_linked(scenario_context: dict[str, Any], opportunity: str) -> None:
+    refusal: ActionRefused | None = scenario_context.get("refusal")
+    assert refusal is not None, "the CRM deleted the record for good although it is still linked"
+    assert opportunity in refusal.message, f'the CRM refused without naming "{opportunity}": {refusal.message!r}'
+
+
+# ----------------------------------------------------------------------------- saved filters
+
+
+@given(
+    'a saved filter "{filter_name}" of {listing} whose {condition} "{value}"',
+    '已有{listing}筛选条件"{filter_name}"：{condition}"{value}"',
+)
+@when(
+    'I save a filter "{filter_name}" of {listing} whose {condition} "{value}"',
+    '我保存{listing}筛选条件"{filter_name}"：{condition}"{value}"',
+)
+def save_filter(crm: CRM, filter_name: str, listing: str, condition: str, value: str) -> None:
+    customers_more(crm).save_filter(list_named(listing), filter_name, [parse_condition(condition, value)])
+
+
+@when(
+    'I try to save a filter "{filter_name}" of {listing} without any condition',
+    '我尝试保存没有任何条件的{listing}筛选条件"{filter_name}"',
+)
+def try_save_empty_filter(crm: CRM, scenario_context: dict[str, Any], filter_name: str, listing: str) -> None:
+    _try(scenario_context, lambda: customers_more(crm).save_filter(list_named(listing), filter_name, []))
+
+
+@when(
+    'I filter the {listing} list with "{filter_name}"',
+    '我用筛选条件"{filter_name}"过滤{listing}列表',
+)
+def filter_list(crm: CRM, scenario_context: dict[str, Any], listing: str, filter_name: str) -> None:
+    chosen = list_named(listing)
+    _keep_list(scenario_context, chosen, customers_more(crm).filter_list(chosen, filter_name))
+
+
+@then("I am told the filter needs a condition", "系统提示筛选条件至少需要一个条件")
+def told_filter_needs_condition(scenario_context: dict[str, Any]) -> None:
+    rejection: FormRejected | None = scenario_context.get("rejection")
+    assert rejection is not None, "the CRM saved a filter without any condition"
+    assert any(rejection.errors.values()), "the CRM refused the filter without saying why"
+
+
+@then(
+    'the {listing} list offers no filter "{filter_name}"',
+    '{listing}列表没有筛选条件"{filter_name}"',
+)
+def no_saved_filter(crm: CRM, listing: str, filter_name: str) -> None:
+    offered = customers_more(crm).saved_filters(list_named(listing))
+    assert filter_name not in offered, f'the list offers a filter "{filter_name}": {offered}'
+
+
+# ----------------------------------------------------------------------------- duplicates and merging
+
+
+@when('I add an organisation "{name}" again', '我再次新增公司"{name}"')
+def add_organisation_again(crm: CRM, scenario_context: dict[str, Any], name: str) -> None:
+    _try(scenario_context, lambda: crm.customers.add_organisation(name))
+
+
+@then(
+    'the CRM warns me that an organisation "{name}" already exists',
+    '系统提示公司"{name}"已存在',
+)
+def warned_about_duplicate(crm: CRM, scenario_context: dict[str, Any], name: str) -> None:
+    rejection: FormRejected | None = scenario_context.get("rejection")
+    if rejection is None:
+        same = [shown for shown in crm.customers.search_organisations(name) if shown == name]
+        raise AssertionError(
+            f'the CRM saved the organisation "{name}" again without any warning: '
+            f"{len(same)} organisations now have this name"
+        )
+    assert any(rejection.errors.values()), "the CRM refused the duplicate without saying why"
+
+
+@then('there is only one organisation "{name}"', '只有一个公司"{name}"')
+def only_one_organisation(crm: CRM, name: str) -> None:
+    same = [shown for shown in crm.customers.search_organisations(name) if shown == name]
+    assert len(same) == 1, f'{len(same)} organisations are named "{name}"'
+
+
+@when('I merge the organisation "{absorbed}" into "{kept}"', '我把公司"{absorbed}"合并到"{kept}"')
+def merge_organisations(crm: CRM, absorbed: str, kept: str) -> None:
+    customers_more(crm).merge("organisation", absorbed, kept)
+
+
+@when('I merge the contact "{absorbed}" into "{kept}"', '我把联系人"{absorbed}"合并到"{kept}"')
+def merge_contacts(crm: CRM, absorbed: str, kept: str) -> None:
+    customers_more(crm).merge("contact", absorbed, kept)
+
+
+@when(
+    'I try to merge the organisation "{absorbed}" into "{kept}" leaving the name empty',
+    '我尝试把公司"{absorbed}"合并到"{kept}"并清空名称',
+)
+def try_merge_without_name(crm: CRM, scenario_context: dict[str, Any], absorbed: str, kept: str) -> None:
+    _try(scenario_context, lambda: customers_more(crm).merge("organisation", absorbed, kept, name=""))
