@@ -16,8 +16,9 @@ root conftest, or ``-p signoff.ux.pytest_plugin``). It audits when feature files
 * at the end, on the controller only (pytest-xdist workers save their records as JSON in a folder
   the controller gives them, :mod:`signoff.ux.records`): one scorecard, worst first, written to the
   plan's ``[ux] output_dir`` (``reports/ux/ux-scorecard.json`` and ``.html``), a short summary in
-  the terminal, and a failing exit status when the UX verdict fails (a passing run only: failures
-  and errors keep their own status).
+  the terminal, and - for a full acceptance run (every feature of the plan, no ``-k``/``-m``),
+  like the coverage gate - a failing exit status when the UX verdict fails (a passing run only:
+  failures and errors keep their own status).
 
 Steps measure on request through the ``ux`` fixture (:class:`~signoff.ux.probe.UxProbe`), with or
 without the automatic audits.

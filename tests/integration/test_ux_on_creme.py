@@ -43,16 +43,19 @@ KINDS = {"/", "/persons/organisation/add", "/persons/organisation/{id}", "/perso
 
 
 
-def run_feature(folder: Path, feature: Path) -> subprocess.CompletedProcess[str]:
-    feature.write_text(FEATURE, encoding="utf-8")
+def run_feature(folder: Path, features: Path) -> subprocess.CompletedProcess[str]:
+    (features / "ride_along.feature").write_text(FEATURE, encoding="utf-8")
     plan = folder / "acceptance.toml"
     home = os.environ.get("SIGNOFF_HOME", str(ROOT / ".signoff"))
+    # The plan's features are this one folder, and the run is pointed at all of it: a full
+    # acceptance run, the kind whose exit status the UX verdict decides.
     plan.write_text(
-        f'[target]\nhome = "{home}"\n[run]\nreport_dir = "{folder / "reports"}"\n[ux]\noutput_dir = "{folder / "ux"}"\n',
+        f'[target]\nhome = "{home}"\n[run]\nfeatures = ["{features}"]\nreport_dir = "{folder / "reports"}"\n'
+        f'[ux]\noutput_dir = "{folder / "ux"}"\n',
         encoding="utf-8",
     )
     command = [
-        sys.executable, "-m", "pytest", str(feature),
+        sys.executable, "-m", "pytest", str(features),
         "-p", "signoff.ux.pytest_plugin",  # harmless when the root conftest loads it too
         "--plan", str(plan),
         "-p", "no:cacheprovider",
@@ -77,7 +80,7 @@ def ride_along(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path,
     features = ROOT / ".signoff" / f"itest-ux-{uuid.uuid4().hex[:8]}"
     features.mkdir(parents=True)
     try:
-        yield folder, run_feature(folder, features / "ride_along.feature")
+        yield folder, run_feature(folder, features)
     finally:
         shutil.rmtree(features, ignore_errors=True)
 
