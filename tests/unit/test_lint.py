@@ -81,7 +81,7 @@ def test_outline_steps_are_checked_with_their_examples(tmp_path: Path) -> None:
     ("step_type", "text", "expected"),
     [
         ("then", 'the organisation "X" is present', 'Then the organisation "{name}" exists'),
-        ("when", "I sign in as admin", "When I sign in as the administrator"),
+        ("when", "I sign in as the admin", "When I sign in as the administrator"),
     ],
 )
 def test_nearest_phrasing(step_type: str, text: str, expected: str) -> None:
