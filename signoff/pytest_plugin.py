@@ -217,6 +217,9 @@ def crm_target_session(signoff_plan: Plan, pytestconfig: pytest.Config) -> Itera
     except SignoffError as error:
         target.stop()
         pytest.exit(f"signoff: {error}", returncode=3)
+    # An instance keeps the data of an earlier session; the first feature starts pristine too.
+    if signoff_plan.run.isolation == "feature" and target.can_reset and not getattr(target, "adopted", False):
+        target.reset()
     session = TargetSession(target, signoff_plan)
     pytestconfig.stash[SESSION_KEY] = session
     try:
