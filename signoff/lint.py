@@ -11,7 +11,6 @@ import difflib
 import importlib
 import pkgutil
 import re
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -186,11 +185,3 @@ def check_features(paths: Iterable[str | Path]) -> list[Problem]:
                     message = undefined_step_message(step, path)
                     problems.append(Problem(path, step.line_number, message.split(": ", 1)[1]))
     return problems
-
-
-def count_scenarios(paths: Iterable[str | Path]) -> Counter[str]:
-    """Scenarios per feature file (for summaries)."""
-    counts: Counter[str] = Counter()
-    for path in find_feature_files(paths):
-        counts[str(path)] = len(parse_feature(path).scenarios)
-    return counts

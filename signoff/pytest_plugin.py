@@ -79,24 +79,30 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[TAGS_KEY] = set()
 
 
+def _feature_roots(plan: Plan) -> list[Path]:
+    return [plan.resolve(path).resolve() for path in plan.run.features]
+
+
+def _argument_paths(config: pytest.Config) -> list[Path]:
+    return [Path(argument.split("::")[0]).resolve() for argument in config.args]
+
+
 def _runs_features(config: pytest.Config, plan: Plan) -> bool:
     """Whether this run was pointed at feature files (not at Signoff's own tests)."""
-    feature_roots = [plan.resolve(path).resolve() for path in plan.run.features]
-    for argument in config.args:
-        path = Path(argument.split("::")[0]).resolve()
-        if path.suffix == ".feature" or any(path == root or root in path.parents or path in root.parents for root in feature_roots):
-            if path.suffix == ".feature" or path.is_dir():
-                return True
-    return False
+    roots = _feature_roots(plan)
+    return any(
+        path.suffix == ".feature"
+        or (path.is_dir() and any(path == root or root in path.parents or path in root.parents for root in roots))
+        for path in _argument_paths(config)
+    )
 
 
 def _is_full_run(config: pytest.Config, plan: Plan) -> bool:
-    """Whether every feature of the plan runs, unfiltered."""
-    if config.option.keyword or config.option.markexpr:
+    """Whether every feature of the plan runs, unfiltered (no -k, -m or single tests)."""
+    if config.option.keyword or config.option.markexpr or any("::" in argument for argument in config.args):
         return False
-    given = [Path(argument.split("::")[0]).resolve() for argument in config.args if "::" not in argument]
-    roots = [plan.resolve(path).resolve() for path in plan.run.features]
-    return all(any(path == root or path in root.parents for path in given) for root in roots)
+    given = _argument_paths(config)
+    return all(any(path == root or path in root.parents for path in given) for root in _feature_roots(plan))
 
 
 PLAN_KEY = pytest.StashKey[Plan]()
@@ -213,13 +219,11 @@ def crm_target_session(signoff_plan: Plan, pytestconfig: pytest.Config) -> Itera
 
     target = make_target(signoff_plan, label=worker_label())
     try:
-        target.start()
+        # An instance keeps the data of an earlier session: the first feature starts pristine too.
+        target.start(pristine=signoff_plan.run.isolation == "feature")
     except SignoffError as error:
         target.stop()
         pytest.exit(f"signoff: {error}", returncode=3)
-    # An instance keeps the data of an earlier session; the first feature starts pristine too.
-    if signoff_plan.run.isolation == "feature" and target.can_reset and not getattr(target, "adopted", False):
-        target.reset()
     session = TargetSession(target, signoff_plan)
     pytestconfig.stash[SESSION_KEY] = session
     try:

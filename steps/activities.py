@@ -9,9 +9,10 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any
 
-from signoff.crm import CRM, FormRejected
+from signoff.crm import CRM
 from signoff.crm.activities import Activities, Activity, ActivityKind, CalendarEntry
 from signoff.vocabulary import given, then, when
+from steps._refusals import attempt, refusal
 
 #: The kinds of activity by the words the scenarios use, English and Chinese.
 KIND_WORDS: dict[str, ActivityKind] = {
@@ -58,18 +59,9 @@ def _find(crm: CRM, title: str) -> Activity:
 
 def _try(scenario_context: dict[str, Any], crm: CRM, kind: ActivityKind, title: str, start: datetime, end: datetime) -> None:
     scenario_context["activities_before"] = activities(crm).count()
-    try:
-        activities(crm).add(kind, title, start, end)
-    except FormRejected as rejection:
-        scenario_context["rejection"] = rejection
-    else:
-        scenario_context["rejection"] = None
+    attempt(scenario_context, activities(crm).add, kind, title, start, end)
 
 
-def _rejection(scenario_context: dict[str, Any]) -> FormRejected:
-    rejection: FormRejected | None = scenario_context.get("rejection")
-    assert rejection is not None, "the CRM accepted the activity although it should have refused it"
-    return rejection
 
 
 # ----------------------------------------------------------------------------- creating
@@ -230,7 +222,7 @@ def is_all_day(crm: CRM, title: str, day: str) -> None:
 
 @then("I am told the end is before the start", "系统提示结束时间早于开始时间")
 def told_end_before_start(scenario_context: dict[str, Any]) -> None:
-    rejection = _rejection(scenario_context)
+    rejection = refusal(scenario_context)
     # Creme says it about the whole form; another CRM may say it at the end field.
     message = rejection.errors.get("end") or rejection.errors.get("")
     assert message, f"no error about the end or the whole form; errors: {rejection.errors}"
@@ -238,7 +230,7 @@ def told_end_before_start(scenario_context: dict[str, Any]) -> None:
 
 @then("I am told the title is required", "系统提示标题为必填项")
 def told_title_required(scenario_context: dict[str, Any]) -> None:
-    rejection = _rejection(scenario_context)
+    rejection = refusal(scenario_context)
     assert rejection.errors.get("title"), f"no error shown next to the title; errors: {rejection.errors}"
 
 

@@ -13,10 +13,11 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from signoff.crm import CRM, FormRejected
+from signoff.crm import CRM
 from signoff.crm.campaigns import Campaigns, fill_personal_fields
 from signoff.mail import Delivered, MailSink
 from signoff.vocabulary import given, then, when
+from steps._refusals import attempt, refusal
 
 #: The sender address campaigns use in the scenarios.
 CAMPAIGN_SENDER = "campaigns@signoff.test"
@@ -50,20 +51,8 @@ def contacts_known(scenario_context: dict[str, Any]) -> dict[str, str | None]:
     return known
 
 
-def _rejection(scenario_context: dict[str, Any]) -> FormRejected:
-    rejection: FormRejected | None = scenario_context.get("rejection")
-    assert rejection is not None, "the CRM accepted the form although it should have refused it"
-    return rejection
 
 
-def _try(scenario_context: dict[str, Any], action: Any, *args: Any) -> None:
-    """Run ``action`` and keep the CRM's refusal (if any) for the Then steps."""
-    try:
-        action(*args)
-    except FormRejected as rejection:
-        scenario_context["rejection"] = rejection
-    else:
-        scenario_context["rejection"] = None
 
 
 # ----------------------------------------------------------------------------- the mail server
@@ -134,7 +123,7 @@ def add_to_mailing_list(crm: CRM, contact: str, name: str) -> None:
 @when("I try to create a mailing list with an empty name", "我尝试新建一个名称为空的邮件列表")
 def try_unnamed_mailing_list(crm: CRM, scenario_context: dict[str, Any]) -> None:
     scenario_context["mailing_lists_before"] = campaigns(crm).count_mailing_lists()
-    _try(scenario_context, campaigns(crm).add_mailing_list, "")
+    attempt(scenario_context, campaigns(crm).add_mailing_list, "")
 
 
 @then('the mailing list "{name}" holds exactly "{contact}"', '邮件列表"{name}"只包含"{contact}"')
@@ -190,7 +179,7 @@ def email_template(crm: CRM, name: str, subject: str, body: str) -> None:
     '我尝试新建邮件模板"{name}"，主题为"{subject}"，正文为"{body}"',
 )
 def try_email_template(crm: CRM, scenario_context: dict[str, Any], name: str, subject: str, body: str) -> None:
-    _try(scenario_context, campaigns(crm).add_template, name, business_text(subject), business_text(body))
+    attempt(scenario_context, campaigns(crm).add_template, name, business_text(subject), business_text(body))
 
 
 @when(
@@ -198,7 +187,7 @@ def try_email_template(crm: CRM, scenario_context: dict[str, Any], name: str, su
     '我尝试新建主题为空的邮件模板"{name}"，正文为"{body}"',
 )
 def try_email_template_without_subject(crm: CRM, scenario_context: dict[str, Any], name: str, body: str) -> None:
-    _try(scenario_context, campaigns(crm).add_template, name, "", business_text(body))
+    attempt(scenario_context, campaigns(crm).add_template, name, "", business_text(body))
 
 
 @then(
@@ -226,13 +215,13 @@ def template_has_body(crm: CRM, name: str, body: str) -> None:
     "系统提示正文使用了无法填写的字段",
 )
 def told_unknown_field(scenario_context: dict[str, Any]) -> None:
-    rejection = _rejection(scenario_context)
+    rejection = refusal(scenario_context)
     assert rejection.errors.get("body"), f"no error shown next to the body; errors: {rejection.errors}"
 
 
 @then("I am told the subject is required", "系统提示主题为必填项")
 def told_subject_required(scenario_context: dict[str, Any]) -> None:
-    rejection = _rejection(scenario_context)
+    rejection = refusal(scenario_context)
     assert rejection.errors.get("subject"), f"no error shown next to the subject; errors: {rejection.errors}"
 
 
@@ -267,7 +256,7 @@ def campaign_for_lists(crm: CRM, name: str, first: str, second: str) -> None:
 @when("I try to create a marketing campaign with an empty name", "我尝试新建一个名称为空的营销活动")
 def try_unnamed_campaign(crm: CRM, scenario_context: dict[str, Any]) -> None:
     scenario_context["campaigns_before"] = campaigns(crm).count_campaigns()
-    _try(scenario_context, campaigns(crm).add_campaign, "")
+    attempt(scenario_context, campaigns(crm).add_campaign, "")
 
 
 @then(
@@ -306,12 +295,12 @@ def send_campaign(crm: CRM, scenario_context: dict[str, Any], name: str, templat
     '我尝试不选邮件模板发送营销活动"{name}"',
 )
 def try_send_without_template(crm: CRM, scenario_context: dict[str, Any], name: str) -> None:
-    _try(scenario_context, campaigns(crm).send, name, None)
+    attempt(scenario_context, campaigns(crm).send, name, None)
 
 
 @then("I am told the email template is required", "系统提示邮件模板为必填项")
 def told_template_required(scenario_context: dict[str, Any]) -> None:
-    rejection = _rejection(scenario_context)
+    rejection = refusal(scenario_context)
     assert rejection.errors.get("template"), f"no error shown next to the email template; errors: {rejection.errors}"
 
 

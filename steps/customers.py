@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from signoff.crm import CRM, FormRejected
+from signoff.crm import CRM
 from signoff.vocabulary import given, then, when
+from steps._refusals import assert_refused_at, attempt
 
 #: Characters used to build a name as long as the CRM allows: mixed scripts, so that a CRM that
 #: counts bytes instead of characters shows up.
@@ -30,12 +31,7 @@ def add_organisation(crm: CRM, name: str) -> None:
 @when("I try to add an organisation with an empty name", "我尝试新增一个名称为空的公司")
 def try_add_unnamed_organisation(crm: CRM, scenario_context: dict[str, Any]) -> None:
     scenario_context["organisations_before"] = crm.customers.count_organisations()
-    try:
-        crm.customers.add_organisation("")
-    except FormRejected as rejection:
-        scenario_context["rejection"] = rejection
-    else:
-        scenario_context["rejection"] = None
+    attempt(scenario_context, crm.customers.add_organisation, "")
 
 
 @when(
@@ -126,7 +122,7 @@ def not_in_trash(crm: CRM, name: str) -> None:
 
 @then("I am told the name is required", "系统提示名称为必填项")
 def told_name_required(scenario_context: dict[str, Any]) -> None:
-    _assert_required_error(scenario_context, "name")
+    assert_refused_at(scenario_context, "name", "a required field was empty")
 
 
 @then("no organisation was saved", "没有保存任何公司")
@@ -160,12 +156,7 @@ def add_contact_for(crm: CRM, full_name: str, organisation: str) -> None:
     '我尝试新增名为"{first_name}"且姓氏为空的联系人',
 )
 def try_add_contact_without_last_name(crm: CRM, scenario_context: dict[str, Any], first_name: str) -> None:
-    try:
-        crm.customers.add_contact(first_name, "")
-    except FormRejected as rejection:
-        scenario_context["rejection"] = rejection
-    else:
-        scenario_context["rejection"] = None
+    attempt(scenario_context, crm.customers.add_contact, first_name, "")
 
 
 @then('the contact "{full_name}" exists', '联系人"{full_name}"存在')
@@ -187,16 +178,10 @@ def contact_works_for(crm: CRM, full_name: str, organisation: str) -> None:
 
 @then("I am told the last name is required", "系统提示姓氏为必填项")
 def told_last_name_required(scenario_context: dict[str, Any]) -> None:
-    _assert_required_error(scenario_context, "last_name")
+    assert_refused_at(scenario_context, "last_name", "a required field was empty")
 
 
 @then('no contact "{first_name}" was saved', '没有保存联系人"{first_name}"')
 def no_contact_saved(crm: CRM, first_name: str) -> None:
     assert crm.customers.contact(first_name) is None, f'a contact "{first_name}" was saved'
 
-
-def _assert_required_error(scenario_context: dict[str, Any], field: str) -> None:
-    rejection: FormRejected | None = scenario_context.get("rejection")
-    assert rejection is not None, "the CRM accepted the form although a required field was empty"
-    message = rejection.errors.get(field)
-    assert message, f"no error shown next to the {field.replace('_', ' ')} field; errors: {rejection.errors}"

@@ -8,12 +8,12 @@ as they are; lists searched or filtered here are left in ``scenario_context`` un
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from signoff.crm import CRM, ActionRefused, FormRejected
 from signoff.crm.customers_more import Condition, CustomerList, Operator, customers_more
 from signoff.vocabulary import given, then, when
+from steps._refusals import KEY, attempt, refusal
 from steps.customers import split_name
 
 #: Lists by their business names, English and Chinese.
@@ -71,14 +71,6 @@ def _keep_list(scenario_context: dict[str, Any], listing: CustomerList, names: l
     scenario_context["organisation_list" if listing == "organisations" else "contact_list"] = names
 
 
-def _try(scenario_context: dict[str, Any], action: Callable[[], None]) -> None:
-    """Run a form action that the scenario expects the CRM to refuse; keep the refusal."""
-    try:
-        action()
-    except FormRejected as rejection:
-        scenario_context["rejection"] = rejection
-    else:
-        scenario_context["rejection"] = None
 
 
 # ----------------------------------------------------------------------------- contacts
@@ -106,7 +98,7 @@ def change_last_name(crm: CRM, full_name: str, last_name: str) -> None:
     '我尝试清空联系人"{full_name}"的姓氏',
 )
 def try_clear_last_name(crm: CRM, scenario_context: dict[str, Any], full_name: str) -> None:
-    _try(scenario_context, lambda: crm.customers.edit_contact(full_name, last_name=""))
+    attempt(scenario_context, lambda: crm.customers.edit_contact(full_name, last_name=""))
 
 
 @then('there is no contact "{full_name}"', '不存在联系人"{full_name}"')
@@ -235,7 +227,7 @@ def save_filter(crm: CRM, filter_name: str, listing: str, condition: str, value:
     '我尝试保存没有任何条件的{listing}筛选条件"{filter_name}"',
 )
 def try_save_empty_filter(crm: CRM, scenario_context: dict[str, Any], filter_name: str, listing: str) -> None:
-    _try(scenario_context, lambda: customers_more(crm).save_filter(list_named(listing), filter_name, []))
+    attempt(scenario_context, lambda: customers_more(crm).save_filter(list_named(listing), filter_name, []))
 
 
 @when(
@@ -249,8 +241,7 @@ def filter_list(crm: CRM, scenario_context: dict[str, Any], listing: str, filter
 
 @then("I am told the filter needs a condition", "系统提示筛选条件至少需要一个条件")
 def told_filter_needs_condition(scenario_context: dict[str, Any]) -> None:
-    rejection: FormRejected | None = scenario_context.get("rejection")
-    assert rejection is not None, "the CRM saved a filter without any condition"
+    rejection = refusal(scenario_context, "the filter has no condition")
     assert any(rejection.errors.values()), "the CRM refused the filter without saying why"
 
 
@@ -268,7 +259,7 @@ def no_saved_filter(crm: CRM, listing: str, filter_name: str) -> None:
 
 @when('I add an organisation "{name}" again', '我再次新增公司"{name}"')
 def add_organisation_again(crm: CRM, scenario_context: dict[str, Any], name: str) -> None:
-    _try(scenario_context, lambda: crm.customers.add_organisation(name))
+    attempt(scenario_context, lambda: crm.customers.add_organisation(name))
 
 
 @then(
@@ -276,7 +267,7 @@ def add_organisation_again(crm: CRM, scenario_context: dict[str, Any], name: str
     '系统提示公司"{name}"已存在',
 )
 def warned_about_duplicate(crm: CRM, scenario_context: dict[str, Any], name: str) -> None:
-    rejection: FormRejected | None = scenario_context.get("rejection")
+    rejection: FormRejected | None = scenario_context.get(KEY)
     if rejection is None:
         same = [shown for shown in crm.customers.search_organisations(name) if shown == name]
         raise AssertionError(
@@ -307,4 +298,4 @@ def merge_contacts(crm: CRM, absorbed: str, kept: str) -> None:
     '我尝试把公司"{absorbed}"合并到"{kept}"并清空名称',
 )
 def try_merge_without_name(crm: CRM, scenario_context: dict[str, Any], absorbed: str, kept: str) -> None:
-    _try(scenario_context, lambda: customers_more(crm).merge("organisation", absorbed, kept, name=""))
+    attempt(scenario_context, lambda: customers_more(crm).merge("organisation", absorbed, kept, name=""))

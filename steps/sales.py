@@ -10,6 +10,7 @@ from typing import Any
 from signoff.crm import CRM, ActionRefused, FormRejected
 from signoff.crm.sales import CustomerStatus, Opportunity, Sales, customer_status_named, sales_phase_named
 from signoff.vocabulary import given, then, when
+from steps._refusals import KEY, assert_refused_at, attempt
 
 # ----------------------------------------------------------------------------- helpers
 
@@ -38,21 +39,8 @@ def _show(amount: Decimal | None) -> str:
     return "nothing" if amount is None else f"{amount:,}"
 
 
-def _try(scenario_context: dict[str, Any], action: Any) -> None:
-    """Run an action the CRM may refuse; leave the refusal (or ``None``) for the Then steps."""
-    try:
-        action()
-    except FormRejected as rejection:
-        scenario_context["rejection"] = rejection
-    else:
-        scenario_context["rejection"] = None
 
 
-def _assert_refused(scenario_context: dict[str, Any], field: str, what: str) -> None:
-    rejection: FormRejected | None = scenario_context.get("rejection")
-    assert rejection is not None, f"the CRM accepted the form although {what}"
-    message = rejection.errors.get(field)
-    assert message, f"no error shown at the {field.replace('_', ' ')}; the CRM said: {rejection.errors}"
 
 
 # ----------------------------------------------------------------------------- customer status
@@ -172,7 +160,7 @@ def add_opportunity(crm: CRM, opportunity: str, organisation: str) -> None:
 )
 def try_add_unnamed_opportunity(crm: CRM, scenario_context: dict[str, Any], organisation: str) -> None:
     scenario_context["opportunities_before"] = sales(crm).count_opportunities()
-    _try(scenario_context, lambda: sales(crm).add_opportunity("", organisation))
+    attempt(scenario_context, lambda: sales(crm).add_opportunity("", organisation))
 
 
 @when(
@@ -180,7 +168,7 @@ def try_add_unnamed_opportunity(crm: CRM, scenario_context: dict[str, Any], orga
     '我尝试新增未指定目标公司的商机"{opportunity}"',
 )
 def try_add_opportunity_without_target(crm: CRM, scenario_context: dict[str, Any], opportunity: str) -> None:
-    _try(scenario_context, lambda: sales(crm).add_opportunity(opportunity, None))
+    attempt(scenario_context, lambda: sales(crm).add_opportunity(opportunity, None))
 
 
 @when('I move the opportunity "{opportunity}" to "{phase}"', '我把商机"{opportunity}"推进到"{phase}"阶段')
@@ -212,7 +200,7 @@ def assign_to_team(crm: CRM, opportunity: str, team: str) -> None:
 )
 def try_clear_owner(crm: CRM, scenario_context: dict[str, Any], opportunity: str) -> None:
     scenario_context["owner_before"] = require_opportunity(crm, opportunity).owner
-    _try(scenario_context, lambda: sales(crm).assign(opportunity, None))
+    attempt(scenario_context, lambda: sales(crm).assign(opportunity, None))
 
 
 @given(
@@ -232,7 +220,7 @@ def record_sales(crm: CRM, opportunity: str, estimated: str, made: str) -> None:
     '我尝试为商机"{opportunity}"记录预计销售额{amount}',
 )
 def try_record_estimated(crm: CRM, scenario_context: dict[str, Any], opportunity: str, amount: str) -> None:
-    _try(scenario_context, lambda: sales(crm).record_sales(opportunity, estimated_sales=parse_amount(amount)))
+    attempt(scenario_context, lambda: sales(crm).record_sales(opportunity, estimated_sales=parse_amount(amount)))
 
 
 @when(
@@ -240,7 +228,7 @@ def try_record_estimated(crm: CRM, scenario_context: dict[str, Any], opportunity
     '我尝试为商机"{opportunity}"记录实际销售额{amount}',
 )
 def try_record_made(crm: CRM, scenario_context: dict[str, Any], opportunity: str, amount: str) -> None:
-    _try(scenario_context, lambda: sales(crm).record_sales(opportunity, made_sales=parse_amount(amount)))
+    attempt(scenario_context, lambda: sales(crm).record_sales(opportunity, made_sales=parse_amount(amount)))
 
 
 @when(
@@ -259,7 +247,7 @@ def record_largest(crm: CRM, scenario_context: dict[str, Any], opportunity: str)
 )
 def try_record_above_largest(crm: CRM, scenario_context: dict[str, Any], opportunity: str) -> None:
     too_large = Decimal(sales(crm).amount_limit) + 1
-    _try(scenario_context, lambda: sales(crm).record_sales(opportunity, estimated_sales=too_large))
+    attempt(scenario_context, lambda: sales(crm).record_sales(opportunity, estimated_sales=too_large))
 
 
 @then('the opportunity "{opportunity}" targets "{organisation}"', '商机"{opportunity}"的目标公司是"{organisation}"')
@@ -361,7 +349,7 @@ def shows_that_amount(crm: CRM, scenario_context: dict[str, Any], opportunity: s
 )
 def kept_exactly_or_refused(crm: CRM, scenario_context: dict[str, Any], opportunity: str, amount: str) -> None:
     wanted = parse_amount(amount)
-    rejection: FormRejected | None = scenario_context["rejection"]
+    rejection: FormRejected | None = scenario_context[KEY]
     found = require_opportunity(crm, opportunity)
     if rejection is None:
         assert found.estimated_sales == wanted, (
@@ -374,22 +362,22 @@ def kept_exactly_or_refused(crm: CRM, scenario_context: dict[str, Any], opportun
 
 @then("I am told the target is required", "系统提示目标公司为必填项")
 def told_target_required(scenario_context: dict[str, Any]) -> None:
-    _assert_refused(scenario_context, "target", "the opportunity has no target")
+    assert_refused_at(scenario_context, "target", "the opportunity has no target")
 
 
 @then("I am told the owner is required", "系统提示负责人为必填项")
 def told_owner_required(scenario_context: dict[str, Any]) -> None:
-    _assert_refused(scenario_context, "owner", "the opportunity has no owner")
+    assert_refused_at(scenario_context, "owner", "the opportunity has no owner")
 
 
 @then("I am told the estimated sales are not accepted", "系统提示预计销售额无效")
 def told_estimated_refused(scenario_context: dict[str, Any]) -> None:
-    _assert_refused(scenario_context, "estimated_sales", "the estimated sales are not acceptable")
+    assert_refused_at(scenario_context, "estimated_sales", "the estimated sales are not acceptable")
 
 
 @then("I am told the made sales are not accepted", "系统提示实际销售额无效")
 def told_made_refused(scenario_context: dict[str, Any]) -> None:
-    _assert_refused(scenario_context, "made_sales", "the made sales are not acceptable")
+    assert_refused_at(scenario_context, "made_sales", "the made sales are not acceptable")
 
 
 @then("no opportunity was saved", "没有保存任何商机")

@@ -13,13 +13,13 @@ them can still be shown trying to open them.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
-from signoff.crm import CRM, ActionRefused, FormRejected
+from signoff.crm import CRM, ActionRefused
 from signoff.crm.users import ACTIONS, Action, ConfigurationPage, RecordKind, RecordRef, Role, Scope, Team, User, Users
 from signoff.targets.base import Credentials, Target
 from signoff.vocabulary import given, then, when
+from steps._refusals import assert_refused_at, attempt
 
 #: The password of every user these steps create: long, not a common word, not like a user name.
 PASSWORD = "Blue-Harbour-42!"
@@ -153,12 +153,12 @@ def create_role_for_own_records(crm: CRM, name: str, actions: str) -> None:
 
 @when("I try to create a role without a name", "我尝试新建一个没有名称的角色")
 def try_create_unnamed_role(crm: CRM, scenario_context: dict[str, Any]) -> None:
-    _try(scenario_context, lambda: users(crm).add_role(Role("")))
+    attempt(scenario_context, lambda: users(crm).add_role(Role("")))
 
 
 @when('I try to create another role "{name}"', '我尝试再新建一个角色"{name}"')
 def try_create_role_again(crm: CRM, scenario_context: dict[str, Any], name: str) -> None:
-    _try(scenario_context, lambda: users(crm).add_role(Role(name)))
+    attempt(scenario_context, lambda: users(crm).add_role(Role(name)))
 
 
 @when(
@@ -166,7 +166,7 @@ def try_create_role_again(crm: CRM, scenario_context: dict[str, Any], name: str)
     '我尝试新建一个不能使用任何功能模块的角色"{name}"',
 )
 def try_create_role_without_modules(crm: CRM, scenario_context: dict[str, Any], name: str) -> None:
-    _try(scenario_context, lambda: users(crm).add_role(Role(name, modules=())))
+    attempt(scenario_context, lambda: users(crm).add_role(Role(name, modules=())))
 
 
 @then('the role "{name}" may {actions} every record', '角色"{name}"可以{actions}所有记录')
@@ -240,7 +240,7 @@ def add_named_user(crm: CRM, username: str, full_name: str, role: str) -> None:
     '我尝试新增角色为"{role}"的用户"{username}"',
 )
 def try_add_user(crm: CRM, scenario_context: dict[str, Any], username: str, role: str) -> None:
-    _try(scenario_context, lambda: users(crm).add_user(new_user(username, (role,))))
+    attempt(scenario_context, lambda: users(crm).add_user(new_user(username, (role,))))
 
 
 @when(
@@ -249,7 +249,7 @@ def try_add_user(crm: CRM, scenario_context: dict[str, Any], username: str, role
 )
 def try_add_user_with_mismatch(crm: CRM, scenario_context: dict[str, Any], username: str) -> None:
     user = new_user(username, ())
-    _try(scenario_context, lambda: users(crm).add_user(user, password_confirmation=user.password + "x"))
+    attempt(scenario_context, lambda: users(crm).add_user(user, password_confirmation=user.password + "x"))
 
 
 @when(
@@ -315,17 +315,17 @@ def long_user_can_sign_in(crm: CRM, scenario_context: dict[str, Any]) -> None:
 def told_already_taken(scenario_context: dict[str, Any], what: str) -> None:
     field = UNIQUE_FIELDS.get(what)
     assert field, f'unknown field "{what}"; known: {sorted(UNIQUE_FIELDS)}'
-    _assert_refused_at(scenario_context, field)
+    assert_refused_at(scenario_context, field)
 
 
 @then("I am told the passwords do not match", "系统提示两次输入的密码不一致")
 def told_passwords_differ(scenario_context: dict[str, Any]) -> None:
-    _assert_refused_at(scenario_context, "password")
+    assert_refused_at(scenario_context, "password")
 
 
 @then("I am told the role needs at least one module", "系统提示角色至少需要一个功能模块")
 def told_module_required(scenario_context: dict[str, Any]) -> None:
-    _assert_refused_at(scenario_context, "modules")
+    assert_refused_at(scenario_context, "modules")
 
 
 # ----------------------------------------------------------------------------- teams
@@ -347,7 +347,7 @@ def create_team(crm: CRM, name: str, first: str, second: str) -> None:
 
 @when('I try to create a team "{name}" with the member "{member}"', '我尝试新建成员为"{member}"的团队"{name}"')
 def try_create_team(crm: CRM, scenario_context: dict[str, Any], name: str, member: str) -> None:
-    _try(scenario_context, lambda: users(crm).add_team(Team(name, (member,))))
+    attempt(scenario_context, lambda: users(crm).add_team(Team(name, (member,))))
 
 
 @then(
@@ -531,14 +531,6 @@ def shown_inactive(crm: CRM, username: str) -> None:
 # ----------------------------------------------------------------------------- helpers
 
 
-def _try(scenario_context: dict[str, Any], action: Callable[[], None]) -> None:
-    """Run a form action that the scenario expects the CRM to refuse; keep the refusal."""
-    try:
-        action()
-    except FormRejected as rejection:
-        scenario_context["rejection"] = rejection
-    else:
-        scenario_context["rejection"] = None
 
 
 def _rows(datatable: list[list[str]], width: int) -> list[list[str]]:
@@ -548,9 +540,3 @@ def _rows(datatable: list[list[str]], width: int) -> list[list[str]]:
     assert not bad, f"each row needs {width} cells: {bad}"
     return rows
 
-
-def _assert_refused_at(scenario_context: dict[str, Any], field: str) -> None:
-    rejection: FormRejected | None = scenario_context.get("rejection")
-    assert rejection is not None, "the CRM accepted the form although it should have refused it"
-    message = rejection.errors.get(field)
-    assert message, f"no error shown at the {field.replace('_', ' ')} field; the CRM said: {rejection.errors}"

@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 from playwright.sync_api import Locator, Page, expect
 
 from pages.creme.campaigns import EntityChooser, form_errors
-from pages.creme.customers import CONTACTS, ORGANISATIONS
-from pages.creme.widgets import DjangoForm, ListView
+from pages.creme.customers import ORGANISATIONS, find_contact
+from pages.creme.widgets import DjangoForm, ListView, require
 from signoff.crm import FormRejected
 from signoff.crm.activities import ActivityKind, Activity, CalendarEntry
 
@@ -205,7 +205,7 @@ class CremeActivities:
         organisation: str | None = None,
         contacts: Sequence[str] = (),
     ) -> None:
-        organisation_url = self._require(self._organisation_url(organisation), "organisation", organisation) if organisation else None
+        organisation_url = require(self._organisation_url(organisation), "organisation", organisation) if organisation else None
         form = ActivityForm(self.page)
         form.open_new(kind, organisation_url)
         form.fill(title=title)
@@ -242,11 +242,11 @@ class CremeActivities:
         return page.entries(day)
 
     def of_organisation(self, name: str) -> list[str]:
-        url = self._require(self._organisation_url(name), "organisation", name)
+        url = require(self._organisation_url(name), "organisation", name)
         return CustomerActivities(self.page).titles(url)
 
     def of_contact(self, full_name: str) -> list[str]:
-        url = self._require(self._contact_url(full_name), "contact", full_name)
+        url = require(self._contact_url(full_name), "contact", full_name)
         return CustomerActivities(self.page).titles(url)
 
     # -- helpers
@@ -259,42 +259,14 @@ class CremeActivities:
     def _activity_url(self, title: str) -> str | None:
         if ("activity", title) in self._urls:
             return self._urls[("activity", title)]
-        listing = ListView(self.page, ACTIVITIES)
-        listing.open()
-        listing.quick_search(TITLE, title)
-        return self._remember("activity", title, listing.row_link(TITLE, title))
+        return self._remember("activity", title, ListView(self.page, ACTIVITIES).find(TITLE, title))
 
     def _organisation_url(self, name: str) -> str | None:
         if ("organisation", name) in self._urls:
             return self._urls[("organisation", name)]
-        listing = ListView(self.page, ORGANISATIONS)
-        listing.open()
-        listing.quick_search("regular_field-name", name)
-        return self._remember("organisation", name, listing.row_link("regular_field-name", name))
+        return self._remember("organisation", name, ListView(self.page, ORGANISATIONS).find("regular_field-name", name))
 
     def _contact_url(self, full_name: str) -> str | None:
         if ("contact", full_name) in self._urls:
             return self._urls[("contact", full_name)]
-        return self._remember("contact", full_name, self._search_contact(full_name))
-
-    def _search_contact(self, full_name: str) -> str | None:
-        first, _, last = full_name.strip().partition(" ")
-        if not last:
-            first, last = "", first
-        listing = ListView(self.page, CONTACTS)
-        listing.open()
-        listing.quick_search("regular_field-last_name", last)
-        for row in listing.rows.all():
-            cells = {
-                column: row.locator(f'td[name="{column}"] .lv-cell-value').inner_text().strip()
-                for column in ("regular_field-first_name", "regular_field-last_name")
-            }
-            if cells["regular_field-first_name"] == first and cells["regular_field-last_name"] == last:
-                return row.locator("a[data-action=redirect]").first.get_attribute("href")
-        return None
-
-    @staticmethod
-    def _require(url: str | None, kind: str, name: str | None) -> str:
-        if url is None:
-            raise LookupError(f'no {kind} "{name}" in the CRM')
-        return url
+        return self._remember("contact", full_name, (find_contact(self.page, full_name) or {}).get("url"))

@@ -11,15 +11,19 @@ import importlib
 from playwright.sync_api import Page
 
 from pages.creme.customers import (
+    CONTACT_EMPLOYER,
+    CONTACT_FIRST_NAME,
+    CONTACT_LAST_NAME,
     CONTACTS,
     ORGANISATIONS,
     ContactForm,
     EntityDetail,
     OrganisationForm,
     TrashPage,
+    find_contact,
 )
 from pages.creme.sign_in_page import SignInPage
-from pages.creme.widgets import ListView
+from pages.creme.widgets import ListView, require
 from signoff.crm import Contact, Organisation
 from signoff.targets.base import Credentials
 
@@ -35,9 +39,9 @@ MODULE_PATHS = {
 }
 
 NAME = "regular_field-name"
-LAST_NAME = "regular_field-last_name"
-FIRST_NAME = "regular_field-first_name"
-EMPLOYER = "relation-persons-subject_employed_by"
+LAST_NAME = CONTACT_LAST_NAME
+FIRST_NAME = CONTACT_FIRST_NAME
+EMPLOYER = CONTACT_EMPLOYER
 
 
 class CremeSession:
@@ -85,10 +89,7 @@ class CremeCustomers:
         form.save()
 
     def _organisation_url(self, name: str) -> str | None:
-        listing = ListView(self.page, ORGANISATIONS)
-        listing.open()
-        listing.quick_search(NAME, name)
-        return listing.row_link(NAME, name)
+        return ListView(self.page, ORGANISATIONS).find(NAME, name)
 
     def organisation(self, name: str) -> Organisation | None:
         url = self._organisation_url(name)
@@ -99,7 +100,7 @@ class CremeCustomers:
         return Organisation(name=detail.name())
 
     def edit_organisation(self, name: str, /, **changes: str) -> None:
-        url = self._require(self._organisation_url(name), "organisation", name)
+        url = require(self._organisation_url(name), "organisation", name)
         detail = EntityDetail(self.page)
         detail.open(url)
         detail.edit()
@@ -119,7 +120,7 @@ class CremeCustomers:
         return listing.cells(NAME)
 
     def delete_organisation(self, name: str) -> None:
-        url = self._require(self._organisation_url(name), "organisation", name)
+        url = require(self._organisation_url(name), "organisation", name)
         detail = EntityDetail(self.page)
         detail.open(url)
         detail.delete()
@@ -127,29 +128,14 @@ class CremeCustomers:
     # -- contacts
 
     def add_contact(self, first_name: str, last_name: str, organisation: str | None = None, **fields: str) -> None:
-        employer = self._require(self._organisation_url(organisation), "organisation", organisation) if organisation else None
+        employer = require(self._organisation_url(organisation), "organisation", organisation) if organisation else None
         form = ContactForm(self.page)
         form.open_new(employer_url=employer)
         form.fill(first_name=first_name, last_name=last_name, **fields)
         form.save()
 
     def _contact_row(self, full_name: str) -> dict[str, str] | None:
-        """The contact list's row for ``full_name`` (cells by column, plus ``url``)."""
-        first, _, last = full_name.strip().partition(" ")
-        if not last:
-            first, last = "", first
-        listing = ListView(self.page, CONTACTS)
-        listing.open()
-        listing.quick_search(LAST_NAME, last)
-        for row in listing.rows.all():
-            cells = {
-                column: row.locator(f'td[name="{column}"] .lv-cell-value').inner_text().strip()
-                for column in (FIRST_NAME, LAST_NAME, EMPLOYER)
-            }
-            if cells[FIRST_NAME] == first and cells[LAST_NAME] == last:
-                cells["url"] = row.locator("a[data-action=redirect]").first.get_attribute("href") or ""
-                return cells
-        return None
+        return find_contact(self.page, full_name)
 
     def _contact_url(self, full_name: str) -> str | None:
         row = self._contact_row(full_name)
@@ -162,7 +148,7 @@ class CremeCustomers:
         return Contact(first_name=row[FIRST_NAME], last_name=row[LAST_NAME], organisation=row[EMPLOYER] or None)
 
     def edit_contact(self, full_name: str, /, **changes: str) -> None:
-        url = self._require(self._contact_url(full_name), "contact", full_name)
+        url = require(self._contact_url(full_name), "contact", full_name)
         detail = EntityDetail(self.page)
         detail.open(url)
         detail.edit()
@@ -178,7 +164,7 @@ class CremeCustomers:
         return [f"{first} {last}".strip() for first, last in zip(firsts, lasts, strict=True)]
 
     def delete_contact(self, full_name: str) -> None:
-        url = self._require(self._contact_url(full_name), "contact", full_name)
+        url = require(self._contact_url(full_name), "contact", full_name)
         detail = EntityDetail(self.page)
         detail.open(url)
         detail.delete()
@@ -194,12 +180,6 @@ class CremeCustomers:
         page = TrashPage(self.page)
         page.open()
         page.restore(name)
-
-    @staticmethod
-    def _require(url: str | None, kind: str, name: str | None) -> str:
-        if url is None:
-            raise LookupError(f'no {kind} "{name}" in the CRM')
-        return url
 
 
 class CremeCRM:

@@ -16,7 +16,7 @@ from typing import Any
 
 from playwright.sync_api import Locator, Page, expect
 
-from pages.creme.widgets import DjangoForm, ListView
+from pages.creme.widgets import INVALID_FIELDS_JS, DjangoForm, ListView, require
 from signoff.crm import FormRejected
 from signoff.crm.campaigns import (
     Campaign,
@@ -60,13 +60,6 @@ _FORM_ERRORS_JS = """(root) => {
     return errors;
 }"""
 
-_INVALID_FIELDS_JS = """(form) => {
-    const errors = {};
-    for (const el of form.querySelectorAll('input, select, textarea')) {
-        if (el.name && !el.checkValidity()) errors[el.name] = el.validationMessage;
-    }
-    return errors;
-}"""
 
 # Reads a sending's page in the background, as the browser would on a reload; answers its state
 # once Creme's job is done with it (false before, so that wait_for_function keeps polling).
@@ -143,7 +136,7 @@ class Dialog:
 
     def submit(self, label: str) -> None:
         """Press the dialog's save button; raise :class:`FormRejected` when Creme shows the form again."""
-        refused: dict[str, Any] = self.content.evaluate(_INVALID_FIELDS_JS)
+        refused: dict[str, Any] = self.content.evaluate(INVALID_FIELDS_JS)
         if refused:
             self.buttons.get_by_role("button", name=label).click()
             raise FormRejected({name: str(message) for name, message in refused.items()})
@@ -434,7 +427,7 @@ class CremeCampaigns:
 
     def add_to_mailing_list(self, name: str, contacts: Sequence[str]) -> None:
         page = MailingListPage(self.page)
-        page.open(self._require(self._find(MAILING_LISTS, name), "mailing list", name))
+        page.open(require(self._find(MAILING_LISTS, name), "mailing list", name))
         page.add_contacts(contacts)
 
     def mailing_list(self, name: str) -> MailingList | None:
@@ -500,12 +493,12 @@ class CremeCampaigns:
             raise RuntimeError("no mail server chosen for campaigns: call use_mail_server() first")
         server, sender = self._server
         page = CampaignPage(self.page)
-        page.open(self._require(self._find(CAMPAIGNS, campaign), "campaign", campaign))
+        page.open(require(self._find(CAMPAIGNS, campaign), "campaign", campaign))
         page.new_sending(server, sender, template)
 
     def sendings(self, campaign: str) -> list[Sending]:
         page = CampaignPage(self.page)
-        page.open(self._require(self._find(CAMPAIGNS, campaign), "campaign", campaign))
+        page.open(require(self._find(CAMPAIGNS, campaign), "campaign", campaign))
         sending = SendingPage(self.page)
         found = []
         for url in page.sending_urls():
@@ -515,7 +508,7 @@ class CremeCampaigns:
 
     def wait_until_sent(self, campaign: str, timeout: float) -> Sending:
         page = CampaignPage(self.page)
-        page.open(self._require(self._find(CAMPAIGNS, campaign), "campaign", campaign))
+        page.open(require(self._find(CAMPAIGNS, campaign), "campaign", campaign))
         urls = page.sending_urls()
         if not urls:
             raise LookupError(f'the campaign "{campaign}" has no sending')
@@ -530,10 +523,7 @@ class CremeCampaigns:
         known = self._urls.get((path, name))
         if known is not None:
             return known
-        listing = ListView(self.page, path)
-        listing.open()
-        listing.quick_search(NAME, name)
-        url = listing.row_link(NAME, name)
+        url = ListView(self.page, path).find(NAME, name)
         if url is not None:
             self._urls[(path, name)] = url
         return url
@@ -542,9 +532,3 @@ class CremeCampaigns:
         listing = ListView(self.page, path)
         listing.open()
         return listing.total()
-
-    @staticmethod
-    def _require(url: str | None, kind: str, name: str) -> str:
-        if url is None:
-            raise LookupError(f'no {kind} "{name}" in the CRM')
-        return url

@@ -15,6 +15,22 @@ ORGANISATION_DETAIL = re.compile(r"/persons/organisation/\d+$")
 CONTACT_DETAIL = re.compile(r"/persons/contact/\d+$")
 
 
+CONTACT_FIRST_NAME = "regular_field-first_name"
+CONTACT_LAST_NAME = "regular_field-last_name"
+CONTACT_EMPLOYER = "relation-persons-subject_employed_by"
+
+
+def find_contact(page: Page, full_name: str) -> dict[str, str] | None:
+    """The contact list's row for ``full_name`` ("first last"): its cells by column, plus ``url``."""
+    first, _, last = full_name.strip().partition(" ")
+    if not last:
+        first, last = "", first
+    listing = ListView(page, CONTACTS)
+    listing.open()
+    listing.quick_search(CONTACT_LAST_NAME, last)
+    return listing.matching_row({CONTACT_FIRST_NAME: first, CONTACT_LAST_NAME: last}, also=(CONTACT_EMPLOYER,))
+
+
 class OrganisationForm(DjangoForm):
     """Creation and edition form of an organisation."""
 

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from playwright.sync_api import Locator, Page, expect
 
 from pages.creme.customers import ORGANISATIONS, EntityDetail
-from pages.creme.widgets import DjangoForm, ListView, visible_dialog
+from pages.creme.widgets import DjangoForm, ListView, require, visible_dialog
 from signoff.crm import ActionRefused, FormRejected
 from signoff.crm.sales import CustomerStatus, Opportunity, sales_phase_named
 
@@ -346,21 +346,12 @@ class CremeSales:
 
     def _organisation_url(self, name: str) -> str:
         if name not in self._organisations:
-            listing = ListView(self.page, ORGANISATIONS)
-            listing.open()
-            listing.quick_search(NAME, name)
-            url = listing.row_link(NAME, name)
-            if url is None:
-                raise LookupError(f'no organisation "{name}" in the CRM')
-            self._organisations[name] = url
+            self._organisations[name] = require(ListView(self.page, ORGANISATIONS).find(NAME, name), "organisation", name)
         return self._organisations[name]
 
     def _opportunity_url(self, name: str) -> str | None:
         if name not in self._opportunities:
-            listing = ListView(self.page, OPPORTUNITIES)
-            listing.open()
-            listing.quick_search(NAME, name)
-            url = listing.row_link(NAME, name)
+            url = ListView(self.page, OPPORTUNITIES).find(NAME, name)
             if url is None:
                 return None
             self._opportunities[name] = url

@@ -15,7 +15,7 @@ from typing import Any, cast
 from playwright.sync_api import Locator, Page, Response, expect
 
 from pages.creme.customers import CONTACTS, ORGANISATIONS, ContactForm, EntityDetail, OrganisationForm
-from pages.creme.widgets import _INVALID_FIELDS_JS, DjangoForm, ListView
+from pages.creme.widgets import INVALID_FIELDS_JS, DjangoForm, ListView
 from signoff.crm import ActionRefused, FormRejected
 from signoff.crm.users import (
     ACTIONS,
@@ -116,7 +116,7 @@ class DialogForm:
         """Press ``button``; ``True`` when the CRM saved and closed the dialog, ``False`` when it
         shows the next form (a wizard step). Raises :class:`FormRejected` when the form comes back
         with errors, or when the browser refuses it before sending."""
-        refused: dict[str, Any] = self.form.evaluate(_INVALID_FIELDS_JS)
+        refused: dict[str, Any] = self.form.evaluate(INVALID_FIELDS_JS)
         press = self.buttons.get_by_role("button", name=button, exact=True)
         if refused:
             # Press anyway, as a user would: the browser then shows its own message at the field.
@@ -442,15 +442,7 @@ class CremeUsers:
         else:
             columns, wanted = (FIRST_NAME, LAST_NAME), _split_name(name)
         listing.quick_search(columns[-1], wanted[-1])
-        for row in listing.rows.all():
-            cells = {
-                column: row.locator(f'td[name="{column}"] .lv-cell-value').inner_text().strip()
-                for column in (*columns, OWNER)
-            }
-            if tuple(cells[column] for column in columns) == wanted:
-                cells["url"] = row.locator("a[data-action=redirect]").first.get_attribute("href") or ""
-                return cells
-        return None
+        return listing.matching_row(dict(zip(columns, wanted, strict=True)), also=(OWNER,))
 
     def _raise_if_refused(self, response: Response | None) -> None:
         if response is not None and response.status == 403:

@@ -7,6 +7,7 @@ helpers wait on what the user would see (a dialog, the reloaded rows), never on 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from playwright.sync_api import Locator, Page, expect
@@ -17,7 +18,7 @@ from signoff.crm import FormRejected
 # the message the browser shows the user, keyed by the field's name. Creme's composite widgets
 # (entity pickers, chained selects) post a named hidden input but validate an unnamed visible one:
 # that refusal blocks the submission all the same, so it is reported under the widget's posted name.
-_INVALID_FIELDS_JS = """(form) => {
+INVALID_FIELDS_JS = """(form) => {
     const postedName = (el) => {
         for (let box = el.parentElement; box && box !== form; box = box.parentElement) {
             const owner = box.querySelector(':scope > input[name]:not([name=""])');
@@ -65,7 +66,7 @@ class DjangoForm:
 
     def submit(self, success_url: re.Pattern[str]) -> None:
         """Submit and wait for the page the CRM goes to on success; raise FormRejected otherwise."""
-        refused: dict[str, Any] = self.form.evaluate(_INVALID_FIELDS_JS)
+        refused: dict[str, Any] = self.form.evaluate(INVALID_FIELDS_JS)
         if refused:
             # Click anyway, as a user would: the browser then shows its own message at the field.
             self.submit_button.click()
@@ -92,6 +93,13 @@ class DjangoForm:
         return found or {"": "the form was refused"}
 
 
+def require(url: str | None, kind: str, name: str | None) -> str:
+    """``url``, or a LookupError naming the record the scenario expected to exist."""
+    if url is None:
+        raise LookupError(f'no {kind} "{name}" in the CRM')
+    return url
+
+
 class ListView:
     """A Creme entity list with its quick-search row."""
 
@@ -115,16 +123,35 @@ class ListView:
         expect(self.page.locator("table[data-signoff-stale]")).to_have_count(0)
         expect(self.page.locator(f"#id_search-{column}")).to_have_value(text)
 
+    def find(self, column: str, text: str) -> str | None:
+        """Open the list and quick-search ``column``: the detail link of the row showing exactly ``text``."""
+        self.open()
+        self.quick_search(column, text)
+        return self.row_link(column, text)
+
     def cells(self, column: str) -> list[str]:
         return [text.strip() for text in self.rows.locator(f'td[name="{column}"] .lv-cell-value').all_inner_texts()]
 
     def row_link(self, column: str, text: str) -> str | None:
         """The detail-page link of the row whose ``column`` shows exactly ``text``."""
+        row = self.matching_row({column: text})
+        return row["url"] if row else None
+
+    def matching_row(self, wanted: Mapping[str, str], also: Sequence[str] = ()) -> dict[str, str] | None:
+        """The first row showing exactly ``wanted`` (column → text): its cells (``wanted`` and
+        ``also`` columns) plus ``url``, the row's detail-page link."""
+        columns = (*wanted, *also)
         for row in self.rows.all():
-            cell = row.locator(f'td[name="{column}"] .lv-cell-value')
-            if cell.count() and cell.inner_text().strip() == text:
-                return row.locator("a[data-action=redirect]").first.get_attribute("href")
+            cells = {column: self._cell_text(row, column) for column in columns}
+            if all(cells[column] == text for column, text in wanted.items()):
+                cells["url"] = row.locator("a[data-action=redirect]").first.get_attribute("href") or ""
+                return cells
         return None
+
+    @staticmethod
+    def _cell_text(row: Locator, column: str) -> str:
+        cell = row.locator(f'td[name="{column}"] .lv-cell-value')
+        return cell.inner_text().strip() if cell.count() else ""
 
     def total(self) -> int:
         """The number of records the list says it has (all pages)."""

@@ -61,8 +61,12 @@ class Target(abc.ABC):
         """Install whatever the CRM needs (idempotent; a no-op for remote targets)."""
 
     @abc.abstractmethod
-    def start(self) -> None:
-        """Start the CRM (or check that a remote one answers) and wait until it is healthy."""
+    def start(self, pristine: bool = False) -> None:
+        """Start the CRM (or check that a remote one answers) and wait until it is healthy.
+
+        ``pristine``: start from the snapshot, not from the data an earlier run left (targets
+        that cannot be reset ignore it).
+        """
 
     @abc.abstractmethod
     def stop(self) -> None:

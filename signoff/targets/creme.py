@@ -326,11 +326,12 @@ class EmbeddedCreme(Target):
         finally:
             lock.release()
 
-    def start(self, detached: bool = False) -> None:
+    def start(self, pristine: bool = False, detached: bool = False) -> None:
         """Provision if needed, then run this label's Creme and wait until it answers.
 
         When a healthy instance of this label already runs (e.g. after ``signoff target up``), it
-        is used as it is (:attr:`adopted`) and :meth:`stop` leaves it running.
+        is used as it is (:attr:`adopted`) and :meth:`stop` leaves it running. Otherwise
+        ``pristine`` starts it on a fresh copy of the snapshot, not on what an earlier run left.
         """
         self.provision()
         with self._instance_lock():
@@ -344,6 +345,8 @@ class EmbeddedCreme(Target):
                 self._progress(f"instance '{self.label}' runs but does not answer; restarting it")
             if state is not None:
                 self._stop_state(state)
+            if pristine:
+                self._restore_snapshot()
             port = self._requested_port or (state.port if state is not None else None)
             self._start_locked(detached=detached, port=port)
 
@@ -374,8 +377,7 @@ class EmbeddedCreme(Target):
                 detached = state.detached if state is not None else False
             port = state.port if state is not None else self._requested_port
             self._stop_locked()
-            copy_database(self.snapshot_path, self.db_path)
-            (self.instance_dir / "snapshot.id").write_text(recipe_id() + "\n")
+            self._restore_snapshot()
             self._start_locked(detached=detached, port=port)
         self.adopted = adopted and detached
 
@@ -599,6 +601,12 @@ class EmbeddedCreme(Target):
             env[creme_settings.ENV_URL] = url
         return env
 
+    def _restore_snapshot(self) -> None:
+        """Copy the pristine snapshot over the instance database (the instance is not running)."""
+        self.instance_dir.mkdir(parents=True, exist_ok=True)
+        copy_database(self.snapshot_path, self.db_path)
+        (self.instance_dir / "snapshot.id").write_text(recipe_id() + "\n")
+
     def _prepare_instance(self) -> None:
         """Give the instance its own copy of the snapshot (again when the snapshot was rebuilt)."""
         self.instance_dir.mkdir(parents=True, exist_ok=True)
@@ -607,8 +615,7 @@ class EmbeddedCreme(Target):
         stamp = self.instance_dir / "snapshot.id"
         current = stamp.read_text().strip() if stamp.exists() else ""
         if not self.db_path.exists() or current != recipe_id():
-            copy_database(self.snapshot_path, self.db_path)
-            stamp.write_text(recipe_id() + "\n")
+            self._restore_snapshot()
 
     def _start_locked(self, *, detached: bool, port: int | None) -> None:
         self._prepare_instance()

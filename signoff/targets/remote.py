@@ -58,7 +58,7 @@ class RemoteTarget(Target):
             )
         return Credentials(os.environ[self.username_env], os.environ[self.password_env])
 
-    def start(self) -> None:
+    def start(self, pristine: bool = False) -> None:
         """Check that the CRM answers, and that credentials are at hand before any test runs."""
         self.admin  # noqa: B018 - raises TargetError early when the credentials are missing
         answer = self._probe()

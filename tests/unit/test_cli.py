@@ -22,6 +22,7 @@ def test_check_passes_on_the_shipped_features() -> None:
     result = signoff("check")
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
+    assert "every step defined" in result.stdout
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,40 @@
+"""Error-case support shared by the step modules: try what the CRM should refuse, then check how.
+
+A When step runs the action through :func:`attempt`, which keeps the CRM's refusal (or ``None``)
+in the scenario context; Then steps read it back with :func:`refusal` or :func:`assert_refused_at`.
+(A module whose name starts with "_" holds no steps: the root conftest does not load it.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from signoff.crm import FormRejected
+
+KEY = "rejection"
+
+
+def attempt(scenario_context: dict[str, Any], action: Callable[..., object], *args: Any, **kwargs: Any) -> None:
+    """Run ``action``; keep the CRM's :class:`FormRejected` (or ``None`` when it accepted)."""
+    try:
+        action(*args, **kwargs)
+    except FormRejected as rejection:
+        scenario_context[KEY] = rejection
+    else:
+        scenario_context[KEY] = None
+
+
+def refusal(scenario_context: dict[str, Any], why: str = "it should have refused it") -> FormRejected:
+    """The refusal kept by :func:`attempt`; fails when the CRM accepted the form."""
+    rejection: FormRejected | None = scenario_context.get(KEY)
+    assert rejection is not None, f"the CRM accepted the form although {why}"
+    return rejection
+
+
+def assert_refused_at(scenario_context: dict[str, Any], field: str, why: str = "it should have refused it") -> str:
+    """The CRM refused the form with a message at ``field``; returns that message."""
+    rejection = refusal(scenario_context, why)
+    message = rejection.errors.get(field)
+    assert message, f"no error shown at the {field.replace('_', ' ')} field; the CRM said: {rejection.errors}"
+    return message
