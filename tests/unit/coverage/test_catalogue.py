@@ -245,7 +245,7 @@ def test_shipped_catalogue_uses_the_glossary_words(shipped: Catalogue) -> None:
 
 def test_shipped_catalogue_knows_creme(shipped: Catalogue) -> None:
     not_for_creme = sorted(point.id for point in shipped if not point.applies_to("creme"))
-    assert not_for_creme == ["FP-CUS-009", "FP-SAL-008"]
+    assert not_for_creme == ["FP-SAL-008"]  # Creme has no lead record apart from prospects
 
 
 def test_every_tag_in_the_project_features_is_in_the_shipped_catalogue(shipped: Catalogue) -> None:
