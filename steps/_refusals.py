@@ -1,7 +1,9 @@
 """Error-case support shared by the step modules: try what the CRM should refuse, then check how.
 
-A When step runs the action through :func:`attempt`, which keeps the CRM's refusal (or ``None``)
-in the scenario context; Then steps read it back with :func:`refusal` or :func:`assert_refused_at`.
+A When step runs a form through :func:`attempt`, which keeps the CRM's refusal (or ``None``) in the
+scenario context; Then steps read it back with :func:`refusal` or :func:`assert_refused_at`. An
+action that is not a form (delete, open a page) goes through :func:`attempt_action` and is read back
+with :func:`action_refusal`.
 (A module whose name starts with "_" holds no steps: the root conftest does not load it.)
 """
 
@@ -10,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from signoff.crm import FormRejected
+from signoff.crm import ActionRefused, FormRejected
 
 KEY = "rejection"
+ACTION_KEY = "refusal"
 
 
 def attempt(scenario_context: dict[str, Any], action: Callable[..., object], *args: Any, **kwargs: Any) -> None:
@@ -38,3 +41,18 @@ def assert_refused_at(scenario_context: dict[str, Any], field: str, why: str = "
     message = rejection.errors.get(field)
     assert message, f"no error shown at the {field.replace('_', ' ')} field; the CRM said: {rejection.errors}"
     return message
+
+
+def attempt_action(scenario_context: dict[str, Any], action: Callable[..., object], *args: Any, **kwargs: Any) -> None:
+    """Run ``action``; keep the CRM's :class:`ActionRefused` (or ``None`` when it went ahead)."""
+    try:
+        action(*args, **kwargs)
+    except ActionRefused as refused:
+        scenario_context[ACTION_KEY] = refused
+    else:
+        scenario_context[ACTION_KEY] = None
+
+
+def action_refusal(scenario_context: dict[str, Any]) -> ActionRefused | None:
+    """What :func:`attempt_action` kept: the CRM's refusal, or ``None``."""
+    return scenario_context.get(ACTION_KEY)

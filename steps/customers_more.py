@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from signoff.crm import CRM, ActionRefused, FormRejected
+from signoff.crm import CRM, FormRejected
 from signoff.crm.customers_more import Condition, CustomerList, Operator, customers_more
 from signoff.vocabulary import given, then, when
-from steps._refusals import KEY, attempt, refusal
+from steps._refusals import KEY, action_refusal, attempt, attempt_action, refusal
 from steps.customers import split_name
 
 #: Lists by their business names, English and Chinese.
@@ -185,11 +185,7 @@ def organisation_deleted(crm: CRM, name: str) -> None:
 
 @when('I try to delete "{name}" from the trash for good', '我尝试从回收站永久删除"{name}"')
 def try_delete_for_good(crm: CRM, scenario_context: dict[str, Any], name: str) -> None:
-    scenario_context["refusal"] = None
-    try:
-        customers_more(crm).delete_for_good(name)
-    except ActionRefused as refusal:
-        scenario_context["refusal"] = refusal
+    attempt_action(scenario_context, customers_more(crm).delete_for_good, name)
 
 
 @when('I delete "{name}" from the trash for good', '我从回收站永久删除"{name}"')
@@ -202,9 +198,9 @@ def delete_for_good(crm: CRM, name: str) -> None:
     '系统提示它仍与商机"{opportunity}"关联',
 )
 def told_still_linked(scenario_context: dict[str, Any], opportunity: str) -> None:
-    refusal: ActionRefused | None = scenario_context.get("refusal")
-    assert refusal is not None, "the CRM deleted the record for good although it is still linked"
-    assert opportunity in refusal.message, f'the CRM refused without naming "{opportunity}": {refusal.message!r}'
+    refused = action_refusal(scenario_context)
+    assert refused is not None, "the CRM deleted the record for good although it is still linked"
+    assert opportunity in refused.message, f'the CRM refused without naming "{opportunity}": {refused.message!r}'
 
 
 # ----------------------------------------------------------------------------- saved filters

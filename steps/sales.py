@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
-from signoff.crm import CRM, ActionRefused, FormRejected
+from signoff.crm import CRM, FormRejected
 from signoff.crm.sales import CustomerStatus, Opportunity, Sales, customer_status_named, sales_phase_named
 from signoff.vocabulary import given, then, when
-from steps._refusals import KEY, assert_refused_at, attempt
+from steps._refusals import KEY, assert_refused_at, attempt, attempt_action
 
 # ----------------------------------------------------------------------------- helpers
 
@@ -78,10 +78,7 @@ def mark_as(crm: CRM, name: str, status: str) -> None:
 def try_mark_again(crm: CRM, scenario_context: dict[str, Any], name: str, status: str) -> None:
     # The CRM may refuse (or not even offer) a status the organisation already holds: either is fine,
     # what matters is what it records afterwards.
-    try:
-        sales(crm).mark_as(name, customer_status_named(status))
-    except ActionRefused as refusal:
-        scenario_context["refusal"] = refusal
+    attempt_action(scenario_context, sales(crm).mark_as, name, customer_status_named(status))
 
 
 @then('the organisation "{name}" is a {status}', '公司"{name}"是{status}')
@@ -314,11 +311,7 @@ def shows_sales(crm: CRM, opportunity: str, estimated: str, made: str) -> None:
     '商机"{opportunity}"的预计销售额仍为{amount}',
 )
 def still_shows_estimated(crm: CRM, opportunity: str, amount: str) -> None:
-    found = require_opportunity(crm, opportunity)
-    wanted = parse_amount(amount)
-    assert found.estimated_sales == wanted, (
-        f'"{opportunity}" shows estimated sales of {_show(found.estimated_sales)}, not {_show(wanted)}'
-    )
+    _assert_sales_figure(crm, opportunity, "estimated", amount)
 
 
 @then(
@@ -326,9 +319,13 @@ def still_shows_estimated(crm: CRM, opportunity: str, amount: str) -> None:
     '商机"{opportunity}"的实际销售额仍为{amount}',
 )
 def still_shows_made(crm: CRM, opportunity: str, amount: str) -> None:
-    found = require_opportunity(crm, opportunity)
+    _assert_sales_figure(crm, opportunity, "made", amount)
+
+
+def _assert_sales_figure(crm: CRM, opportunity: str, figure: Literal["estimated", "made"], amount: str) -> None:
+    shown = getattr(require_opportunity(crm, opportunity), f"{figure}_sales")
     wanted = parse_amount(amount)
-    assert found.made_sales == wanted, f'"{opportunity}" shows made sales of {_show(found.made_sales)}, not {_show(wanted)}'
+    assert shown == wanted, f'"{opportunity}" shows {figure} sales of {_show(shown)}, not {_show(wanted)}'
 
 
 @then(

@@ -15,11 +15,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from signoff.crm import CRM, ActionRefused
+from signoff.crm import CRM
 from signoff.crm.users import ACTIONS, Action, ConfigurationPage, RecordKind, RecordRef, Role, Scope, Team, User, Users
 from signoff.targets.base import Credentials, Target
 from signoff.vocabulary import given, then, when
-from steps._refusals import assert_refused_at, attempt
+from steps._refusals import action_refusal, assert_refused_at, attempt, attempt_action
 
 #: The password of every user these steps create: long, not a common word, not like a user name.
 PASSWORD = "Blue-Harbour-42!"
@@ -417,11 +417,7 @@ def _open(crm: CRM, scenario_context: dict[str, Any], kind: RecordKind, name: st
     record = scenario_context.get("records", {}).get(name) or users(crm).find_record(kind, name)
     if record is None:
         raise LookupError(f'no {kind} "{name}" was made in this scenario, and the signed-in user cannot find one')
-    scenario_context["refusal"] = None
-    try:
-        users(crm).open_record(record)
-    except ActionRefused as refusal:
-        scenario_context["refusal"] = refusal
+    attempt_action(scenario_context, users(crm).open_record, record)
 
 
 @when('I try to open the contact "{name}"', '我尝试打开联系人"{name}"')
@@ -438,24 +434,20 @@ def try_open_organisation(crm: CRM, scenario_context: dict[str, Any], name: str)
 def try_open_configuration(crm: CRM, scenario_context: dict[str, Any], page: str) -> None:
     chosen = CONFIGURATION_WORDS.get(page)
     assert chosen, f'unknown configuration page "{page}"; known: {sorted(CONFIGURATION_WORDS)}'
-    scenario_context["refusal"] = None
-    try:
-        users(crm).open_configuration(chosen)
-    except ActionRefused as refusal:
-        scenario_context["refusal"] = refusal
+    attempt_action(scenario_context, users(crm).open_configuration, chosen)
 
 
 @then("the CRM refuses to show it", "系统拒绝显示")
 def refused_to_show(scenario_context: dict[str, Any]) -> None:
-    refusal: ActionRefused | None = scenario_context.get("refusal")
-    assert refusal is not None, "the CRM showed the page although it should have refused"
-    assert refusal.message, "the CRM refused without saying why"
+    refused = action_refusal(scenario_context)
+    assert refused is not None, "the CRM showed the page although it should have refused"
+    assert refused.message, "the CRM refused without saying why"
 
 
 @then("I see its page", "我看到它的页面")
 def sees_page(scenario_context: dict[str, Any]) -> None:
-    refusal: ActionRefused | None = scenario_context.get("refusal")
-    assert refusal is None, f"the CRM refused: {refusal}"
+    refused = action_refusal(scenario_context)
+    assert refused is None, f"the CRM refused: {refused}"
 
 
 @then('I can open the contact "{name}"', '我可以打开联系人"{name}"')
