@@ -100,13 +100,7 @@ class CremeCustomers:
         return Organisation(name=detail.name())
 
     def edit_organisation(self, name: str, /, **changes: str) -> None:
-        url = require(self._organisation_url(name), "organisation", name)
-        detail = EntityDetail(self.page)
-        detail.open(url)
-        detail.edit()
-        form = OrganisationForm(self.page)
-        form.fill(**changes)
-        form.save()
+        self._edit(require(self._organisation_url(name), "organisation", name), OrganisationForm(self.page), changes)
 
     def count_organisations(self) -> int:
         listing = ListView(self.page, ORGANISATIONS)
@@ -148,11 +142,12 @@ class CremeCustomers:
         return Contact(first_name=row[FIRST_NAME], last_name=row[LAST_NAME], organisation=row[EMPLOYER] or None)
 
     def edit_contact(self, full_name: str, /, **changes: str) -> None:
-        url = require(self._contact_url(full_name), "contact", full_name)
+        self._edit(require(self._contact_url(full_name), "contact", full_name), ContactForm(self.page), changes)
+
+    def _edit(self, url: str, form: OrganisationForm | ContactForm, changes: dict[str, str]) -> None:
         detail = EntityDetail(self.page)
         detail.open(url)
         detail.edit()
-        form = ContactForm(self.page)
         form.fill(**changes)
         form.save()
 
