@@ -20,12 +20,7 @@ ACTION_KEY = "refusal"
 
 def attempt(scenario_context: dict[str, Any], action: Callable[..., object], *args: Any, **kwargs: Any) -> None:
     """Run ``action``; keep the CRM's :class:`FormRejected` (or ``None`` when it accepted)."""
-    try:
-        action(*args, **kwargs)
-    except FormRejected as rejection:
-        scenario_context[KEY] = rejection
-    else:
-        scenario_context[KEY] = None
+    _keep_refusal(scenario_context, KEY, FormRejected, action, *args, **kwargs)
 
 
 def refusal(scenario_context: dict[str, Any], why: str = "it should have refused it") -> FormRejected:
@@ -45,14 +40,25 @@ def assert_refused_at(scenario_context: dict[str, Any], field: str, why: str = "
 
 def attempt_action(scenario_context: dict[str, Any], action: Callable[..., object], *args: Any, **kwargs: Any) -> None:
     """Run ``action``; keep the CRM's :class:`ActionRefused` (or ``None`` when it went ahead)."""
-    try:
-        action(*args, **kwargs)
-    except ActionRefused as refused:
-        scenario_context[ACTION_KEY] = refused
-    else:
-        scenario_context[ACTION_KEY] = None
+    _keep_refusal(scenario_context, ACTION_KEY, ActionRefused, action, *args, **kwargs)
 
 
 def action_refusal(scenario_context: dict[str, Any]) -> ActionRefused | None:
     """What :func:`attempt_action` kept: the CRM's refusal, or ``None``."""
     return scenario_context.get(ACTION_KEY)
+
+
+def _keep_refusal(
+    scenario_context: dict[str, Any],
+    key: str,
+    refused_by: type[Exception],
+    action: Callable[..., object],
+    *args: Any,
+    **kwargs: Any,
+) -> None:
+    try:
+        action(*args, **kwargs)
+    except refused_by as refused:
+        scenario_context[key] = refused
+    else:
+        scenario_context[key] = None

@@ -39,9 +39,6 @@ MODULE_PATHS = {
 }
 
 NAME = "regular_field-name"
-LAST_NAME = CONTACT_LAST_NAME
-FIRST_NAME = CONTACT_FIRST_NAME
-EMPLOYER = CONTACT_EMPLOYER
 
 
 class CremeSession:
@@ -139,7 +136,7 @@ class CremeCustomers:
         row = self._contact_row(full_name)
         if row is None:
             return None
-        return Contact(first_name=row[FIRST_NAME], last_name=row[LAST_NAME], organisation=row[EMPLOYER] or None)
+        return Contact(first_name=row[CONTACT_FIRST_NAME], last_name=row[CONTACT_LAST_NAME], organisation=row[CONTACT_EMPLOYER] or None)
 
     def edit_contact(self, full_name: str, /, **changes: str) -> None:
         self._edit(require(self._contact_url(full_name), "contact", full_name), ContactForm(self.page), changes)
@@ -154,8 +151,8 @@ class CremeCustomers:
     def search_contacts(self, text: str) -> list[str]:
         listing = ListView(self.page, CONTACTS)
         listing.open()
-        listing.quick_search(LAST_NAME, text)
-        firsts, lasts = listing.cells(FIRST_NAME), listing.cells(LAST_NAME)
+        listing.quick_search(CONTACT_LAST_NAME, text)
+        firsts, lasts = listing.cells(CONTACT_FIRST_NAME), listing.cells(CONTACT_LAST_NAME)
         return [f"{first} {last}".strip() for first, last in zip(firsts, lasts, strict=True)]
 
     def delete_contact(self, full_name: str) -> None:
