@@ -23,12 +23,48 @@ Vitals "good" thresholds (LCP at most 2.5 s, CLS at most 0.1 at the 75th percent
 from __future__ import annotations
 
 import dataclasses
+import functools
+import re
+from collections.abc import Iterable
+from importlib import resources
 
 from signoff.errors import PlanError
 from signoff.plan import register_section
 
 #: Axe impact levels, most severe first; also the values of ``fail_on_check``.
 IMPACTS: tuple[str, ...] = ("critical", "serious", "moderate", "minor")
+
+#: The axe-core build axe-playwright-python ships and injects: the source of truth for valid tags.
+AXE_SCRIPT = ("axe_playwright_python", "axe.min.js")
+# Every rule in the bundle is an object literal ``{id:"...", ..., tags:[...]}``: the union of those
+# lists is exactly the set of tags ``runOnly: {type: "tag"}`` can select a rule with.
+_RULE_TAGS = re.compile(r'\btags:\[([^\]]*)\]')
+_QUOTED = re.compile(r'"([^"]+)"')
+
+
+def impact_rank(impact: str | None) -> int:
+    """0 for ``critical`` ... 3 for ``minor``; an unknown or missing impact ranks after them all."""
+    return IMPACTS.index(impact) if impact in IMPACTS else len(IMPACTS)
+
+
+def worst_impact(impacts: Iterable[str]) -> str:
+    """The most severe of ``impacts`` (by :func:`impact_rank`); ``ValueError`` when there is none."""
+    return min(impacts, key=impact_rank)
+
+
+@functools.cache
+def axe_tags() -> frozenset[str]:
+    """Every tag some rule of the shipped axe-core carries (``wcag2a``, ``best-practice`` ...).
+
+    Read from the script itself, so that the list cannot drift from the axe that actually runs.
+    """
+    package, name = AXE_SCRIPT
+    script = resources.files(package).joinpath(name).read_text(encoding="utf-8")
+    tags = frozenset(tag for group in _RULE_TAGS.findall(script) for tag in _QUOTED.findall(group))
+    if not tags:
+        # A new bundle layout must not turn every tag into "unknown" - nor every tag into valid.
+        raise RuntimeError(f"no rule tags found in {package}/{name}: the axe-core bundle changed its layout")
+    return tags
 
 DEFAULT_WCAG_TAGS: tuple[str, ...] = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
 DEFAULT_PHONE_VIEWPORT: tuple[int, int] = (375, 667)
@@ -104,6 +140,14 @@ class UxSection:
             raise PlanError(f"[ux] min_touch_target must be positive, not {self.min_touch_target!r}")
         if not self.wcag_tags:
             raise PlanError("[ux] wcag_tags must name at least one axe tag")
+        # Axe silently runs no rule for a tag it does not know, and a page where no rule ran
+        # would look clean: an unknown tag is a plan error, not an empty audit.
+        known = axe_tags()
+        unknown = [tag for tag in self.wcag_tags if tag not in known]
+        if unknown:
+            raise PlanError(
+                f"[ux] wcag_tags: unknown axe tag {unknown[0]!r}; valid tags: {', '.join(sorted(known))}"
+            )
 
     @property
     def phone_size(self) -> tuple[int, int]:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import Page
 
 from signoff.errors import PlanError
 from signoff.plan import parse_sections
-from signoff.ux.plan import UxSection
+from signoff.ux.accessibility import ensure_axe
+from signoff.ux.plan import DEFAULT_WCAG_TAGS, UxSection, axe_tags, impact_rank, worst_impact
 
 
 def ux(table: dict[str, object]) -> UxSection:
@@ -64,3 +66,33 @@ def test_max_task_actions_as_a_table_with_a_default() -> None:
 def test_bad_values_are_plan_errors_naming_the_key(table: dict[str, object], words: str) -> None:
     with pytest.raises(PlanError, match=words):
         ux(table)
+
+
+def test_an_unknown_axe_tag_is_a_one_line_plan_error_listing_the_valid_tags() -> None:
+    # "wcag22a" tags no rule of axe 4.x: axe would run nothing and the page would score 100.
+    with pytest.raises(PlanError) as caught:
+        ux({"wcag_tags": ["wcag2a", "wcag22a"]})
+    message = str(caught.value)
+    assert "\n" not in message
+    assert "'wcag22a'" in message
+    assert "valid tags:" in message and "wcag21aa" in message and "best-practice" in message
+
+
+def test_every_default_tag_is_an_axe_tag() -> None:
+    assert set(DEFAULT_WCAG_TAGS) <= axe_tags()
+    assert ux({"wcag_tags": ["wcag22aa", "best-practice"]}).wcag_tags == ("wcag22aa", "best-practice")
+
+
+@pytest.mark.browser
+def test_the_tag_list_is_the_one_of_the_axe_that_runs(ux_page: Page) -> None:
+    # The tags read from the shipped bundle are exactly those axe's own rules carry at run time.
+    ensure_axe(ux_page)
+    runtime: list[str] = ux_page.evaluate("() => [...new Set(window.axe.getRules().flatMap((r) => r.tags))]")
+    assert axe_tags() == frozenset(runtime)
+
+
+def test_one_impact_ranking() -> None:
+    assert [impact_rank(i) for i in ("critical", "serious", "moderate", "minor")] == [0, 1, 2, 3]
+    assert impact_rank("unheard-of") == impact_rank(None) == 4
+    assert worst_impact(["minor", "critical", "serious"]) == "critical"
+    assert worst_impact(["moderate", "odd"]) == "moderate"
