@@ -38,7 +38,7 @@ IMPACTS: tuple[str, ...] = ("critical", "serious", "moderate", "minor")
 AXE_SCRIPT = ("axe_playwright_python", "axe.min.js")
 # Every rule in the bundle is an object literal ``{id:"...", ..., tags:[...]}``: the union of those
 # lists is exactly the set of tags ``runOnly: {type: "tag"}`` can select a rule with.
-_RULE_TAGS = re.compile(r'\btags:\[([^\]]*)\]')
+_RULE_TAGS = re.compile(r"\btags:\[([^\]]*)\]")
 _QUOTED = re.compile(r'"([^"]+)"')
 
 
@@ -65,6 +65,7 @@ def axe_tags() -> frozenset[str]:
         # A new bundle layout must not turn every tag into "unknown" - nor every tag into valid.
         raise RuntimeError(f"no rule tags found in {package}/{name}: the axe-core bundle changed its layout")
     return tags
+
 
 DEFAULT_WCAG_TAGS: tuple[str, ...] = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
 DEFAULT_PHONE_VIEWPORT: tuple[int, int] = (375, 667)
@@ -145,9 +146,7 @@ class UxSection:
         known = axe_tags()
         unknown = [tag for tag in self.wcag_tags if tag not in known]
         if unknown:
-            raise PlanError(
-                f"[ux] wcag_tags: unknown axe tag {unknown[0]!r}; valid tags: {', '.join(sorted(known))}"
-            )
+            raise PlanError(f"[ux] wcag_tags: unknown axe tag {unknown[0]!r}; valid tags: {', '.join(sorted(known))}")
 
     @property
     def phone_size(self) -> tuple[int, int]:
