@@ -10,7 +10,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from signoff.crm import CRM
-from signoff.crm.activities import Activities, Activity, ActivityKind, CalendarEntry
+from signoff.crm.activities import Activity, ActivityKind, CalendarEntry
 from signoff.vocabulary import given, then, when
 from steps._refusals import attempt, refusal
 
@@ -23,11 +23,6 @@ KIND_WORDS: dict[str, ActivityKind] = {
     "phone call": "phone call",
     "电话": "phone call",
 }
-
-
-def activities(crm: CRM) -> Activities:
-    area: Activities = crm.activities  # type: ignore[attr-defined]
-    return area
 
 
 def on_day(day: str, start: str, end: str) -> tuple[datetime, datetime]:
@@ -52,14 +47,14 @@ def _kind(word: str) -> ActivityKind:
 
 
 def _find(crm: CRM, title: str) -> Activity:
-    found = activities(crm).activity(title)
+    found = crm.activities.activity(title)
     assert found is not None, f'no activity "{title}" in the CRM'
     return found
 
 
 def _try(scenario_context: dict[str, Any], crm: CRM, kind: ActivityKind, title: str, start: datetime, end: datetime) -> None:
-    scenario_context["activities_before"] = activities(crm).count()
-    attempt(scenario_context, activities(crm).add, kind, title, start, end)
+    scenario_context["activities_before"] = crm.activities.count()
+    attempt(scenario_context, crm.activities.add, kind, title, start, end)
 
 
 
@@ -77,7 +72,7 @@ def _try(scenario_context: dict[str, Any], crm: CRM, kind: ActivityKind, title: 
 )
 def activity_for_organisation(crm: CRM, kind: str, title: str, organisation: str, day: str, start: str, end: str) -> None:
     begins, ends = on_day(day, start, end)
-    activities(crm).add(_kind(kind), title, begins, ends, organisation=organisation)
+    crm.activities.add(_kind(kind), title, begins, ends, organisation=organisation)
 
 
 @given(
@@ -90,7 +85,7 @@ def activity_for_organisation(crm: CRM, kind: str, title: str, organisation: str
 )
 def activity_for_contact(crm: CRM, kind: str, title: str, contact: str, day: str, start: str, end: str) -> None:
     begins, ends = on_day(day, start, end)
-    activities(crm).add(_kind(kind), title, begins, ends, contacts=[contact])
+    crm.activities.add(_kind(kind), title, begins, ends, contacts=[contact])
 
 
 @given(
@@ -99,7 +94,7 @@ def activity_for_contact(crm: CRM, kind: str, title: str, contact: str, day: str
 )
 def activity_alone(crm: CRM, kind: str, title: str, day: str, start: str, end: str) -> None:
     begins, ends = on_day(day, start, end)
-    activities(crm).add(_kind(kind), title, begins, ends)
+    crm.activities.add(_kind(kind), title, begins, ends)
 
 
 @when(
@@ -107,7 +102,7 @@ def activity_alone(crm: CRM, kind: str, title: str, day: str, start: str, end: s
     '我为公司"{organisation}"新建{day}全天的任务"{title}"',
 )
 def all_day_task(crm: CRM, title: str, organisation: str, day: str) -> None:
-    activities(crm).add("task", title, date.fromisoformat(day.strip()), all_day=True, organisation=organisation)
+    crm.activities.add("task", title, date.fromisoformat(day.strip()), all_day=True, organisation=organisation)
 
 
 @when(
@@ -116,7 +111,7 @@ def all_day_task(crm: CRM, title: str, organisation: str, day: str) -> None:
 )
 def schedule_meeting(crm: CRM, title: str, first: str, second: str, day: str, start: str, end: str) -> None:
     begins, ends = on_day(day, start, end)
-    activities(crm).add("meeting", title, begins, ends, contacts=[first, second])
+    crm.activities.add("meeting", title, begins, ends, contacts=[first, second])
 
 
 @when(
@@ -124,7 +119,7 @@ def schedule_meeting(crm: CRM, title: str, first: str, second: str, day: str, st
     '我安排与联系人"{contact}"的会议"{title}"，时间从{start}到{end}',
 )
 def schedule_meeting_across_days(crm: CRM, title: str, contact: str, start: str, end: str) -> None:
-    activities(crm).add("meeting", title, moment(start), moment(end), contacts=[contact])
+    crm.activities.add("meeting", title, moment(start), moment(end), contacts=[contact])
 
 
 @given(
@@ -137,7 +132,7 @@ def schedule_meeting_across_days(crm: CRM, title: str, contact: str, start: str,
 )
 def log_phone_call(crm: CRM, title: str, contact: str, day: str, start: str, end: str) -> None:
     begins, ends = on_day(day, start, end)
-    activities(crm).add("phone call", title, begins, ends, contacts=[contact])
+    crm.activities.add("phone call", title, begins, ends, contacts=[contact])
 
 
 @when(
@@ -236,12 +231,12 @@ def told_title_required(scenario_context: dict[str, Any]) -> None:
 
 @then('no activity "{title}" was saved', '没有保存活动"{title}"')
 def no_activity_titled(crm: CRM, title: str) -> None:
-    assert activities(crm).activity(title) is None, f'an activity "{title}" was saved'
+    assert crm.activities.activity(title) is None, f'an activity "{title}" was saved'
 
 
 @then("no activity was saved", "没有保存任何活动")
 def no_activity_saved(crm: CRM, scenario_context: dict[str, Any]) -> None:
-    assert activities(crm).count() == scenario_context["activities_before"], (
+    assert crm.activities.count() == scenario_context["activities_before"], (
         "the number of activities changed although the form was refused"
     )
 
@@ -259,7 +254,7 @@ def _calendar(crm: CRM, scenario_context: dict[str, Any], day: str) -> list[Cale
     seen: dict[date, list[CalendarEntry]] = scenario_context.setdefault("calendar", {})
     parsed = date.fromisoformat(day.strip())
     if parsed not in seen:
-        seen[parsed] = activities(crm).calendar(parsed)
+        seen[parsed] = crm.activities.calendar(parsed)
     return seen[parsed]
 
 
@@ -293,7 +288,7 @@ def calendar_shows_all_day(crm: CRM, scenario_context: dict[str, Any], title: st
     '公司"{name}"的页面列出活动"{first}"和"{second}"',
 )
 def organisation_lists(crm: CRM, name: str, first: str, second: str) -> None:
-    listed = activities(crm).of_organisation(name)
+    listed = crm.activities.of_organisation(name)
     missing = [title for title in (first, second) if title not in listed]
     assert not missing, f'the page of "{name}" lists {listed}, without {missing}'
 
@@ -303,7 +298,7 @@ def organisation_lists(crm: CRM, name: str, first: str, second: str) -> None:
     '公司"{name}"的页面不列出活动"{title}"',
 )
 def organisation_does_not_list(crm: CRM, name: str, title: str) -> None:
-    listed = activities(crm).of_organisation(name)
+    listed = crm.activities.of_organisation(name)
     assert title not in listed, f'the page of "{name}" lists "{title}": {listed}'
 
 
@@ -312,5 +307,5 @@ def organisation_does_not_list(crm: CRM, name: str, title: str) -> None:
     '联系人"{name}"的页面列出活动"{title}"',
 )
 def contact_lists(crm: CRM, name: str, title: str) -> None:
-    listed = activities(crm).of_contact(name)
+    listed = crm.activities.of_contact(name)
     assert title in listed, f'the page of "{name}" lists {listed}, without "{title}"'

@@ -14,7 +14,7 @@ from collections import Counter
 from typing import Any
 
 from signoff.crm import CRM
-from signoff.crm.campaigns import Campaigns, fill_personal_fields
+from signoff.crm.campaigns import fill_personal_fields
 from signoff.mail import Delivered, MailSink
 from signoff.vocabulary import given, then, when
 from steps._refusals import attempt, refusal
@@ -27,11 +27,6 @@ SENDING_TIMEOUT = 120.0
 
 #: Personalised fields by their Chinese names → the CRM interface's (English) names.
 CHINESE_FIELDS = {"名字": "first name", "姓氏": "last name", "称谓": "civility", "生日": "birthday"}
-
-
-def campaigns(crm: CRM) -> Campaigns:
-    area: Campaigns = crm.campaigns  # type: ignore[attr-defined]
-    return area
 
 
 def business_text(text: str) -> str:
@@ -61,7 +56,7 @@ def contacts_known(scenario_context: dict[str, Any]) -> dict[str, str | None]:
 @given("the CRM sends campaign mail through the test mail server", "系统通过测试邮件服务器发送营销邮件")
 def campaign_mail_goes_to_sink(crm: CRM, delivered_mail: MailSink) -> None:
     # delivered_mail empties the server for this scenario: only this scenario's mail is read.
-    campaigns(crm).use_mail_server(delivered_mail.host, delivered_mail.port, CAMPAIGN_SENDER)
+    crm.campaigns.use_mail_server(delivered_mail.host, delivered_mail.port, CAMPAIGN_SENDER)
 
 
 # ----------------------------------------------------------------------------- contacts
@@ -89,7 +84,7 @@ def contact_without_address(crm: CRM, scenario_context: dict[str, Any], full_nam
 
 @given('a mailing list "{name}"', '已有邮件列表"{name}"')
 def mailing_list(crm: CRM, name: str) -> None:
-    campaigns(crm).add_mailing_list(name)
+    crm.campaigns.add_mailing_list(name)
 
 
 @given(
@@ -97,7 +92,7 @@ def mailing_list(crm: CRM, name: str) -> None:
     '已有包含联系人"{contact}"的邮件列表"{name}"',
 )
 def mailing_list_with_contact(crm: CRM, name: str, contact: str) -> None:
-    campaigns(crm).add_mailing_list(name, [contact])
+    crm.campaigns.add_mailing_list(name, [contact])
 
 
 @given(
@@ -109,7 +104,7 @@ def mailing_list_with_contact(crm: CRM, name: str, contact: str) -> None:
     '我新建包含联系人"{first}"和"{second}"的邮件列表"{name}"',
 )
 def mailing_list_with_contacts(crm: CRM, name: str, first: str, second: str) -> None:
-    campaigns(crm).add_mailing_list(name, [first, second])
+    crm.campaigns.add_mailing_list(name, [first, second])
 
 
 @when(
@@ -117,13 +112,13 @@ def mailing_list_with_contacts(crm: CRM, name: str, first: str, second: str) -> 
     '我把联系人"{contact}"加入邮件列表"{name}"',
 )
 def add_to_mailing_list(crm: CRM, contact: str, name: str) -> None:
-    campaigns(crm).add_to_mailing_list(name, [contact])
+    crm.campaigns.add_to_mailing_list(name, [contact])
 
 
 @when("I try to create a mailing list with an empty name", "我尝试新建一个名称为空的邮件列表")
 def try_unnamed_mailing_list(crm: CRM, scenario_context: dict[str, Any]) -> None:
-    scenario_context["mailing_lists_before"] = campaigns(crm).count_mailing_lists()
-    attempt(scenario_context, campaigns(crm).add_mailing_list, "")
+    scenario_context["mailing_lists_before"] = crm.campaigns.count_mailing_lists()
+    attempt(scenario_context, crm.campaigns.add_mailing_list, "")
 
 
 @then('the mailing list "{name}" holds exactly "{contact}"', '邮件列表"{name}"只包含"{contact}"')
@@ -140,7 +135,7 @@ def mailing_list_holds_two(crm: CRM, scenario_context: dict[str, Any], name: str
 
 
 def _assert_members(crm: CRM, scenario_context: dict[str, Any], name: str, expected: list[str]) -> None:
-    found = campaigns(crm).mailing_list(name)
+    found = crm.campaigns.mailing_list(name)
     assert found is not None, f'no mailing list "{name}" in the CRM'
     shown = [member.name for member in found.contacts]
     assert sorted(shown) == sorted(expected), f'the mailing list "{name}" holds {shown}, expected exactly {expected}'
@@ -154,7 +149,7 @@ def _assert_members(crm: CRM, scenario_context: dict[str, Any], name: str, expec
 
 @then("no mailing list was saved", "没有保存任何邮件列表")
 def no_mailing_list_saved(crm: CRM, scenario_context: dict[str, Any]) -> None:
-    assert campaigns(crm).count_mailing_lists() == scenario_context["mailing_lists_before"], (
+    assert crm.campaigns.count_mailing_lists() == scenario_context["mailing_lists_before"], (
         "the number of mailing lists changed although the form was refused"
     )
 
@@ -171,7 +166,7 @@ def no_mailing_list_saved(crm: CRM, scenario_context: dict[str, Any]) -> None:
     '我新建邮件模板"{name}"，主题为"{subject}"，正文为"{body}"',
 )
 def email_template(crm: CRM, name: str, subject: str, body: str) -> None:
-    campaigns(crm).add_template(name, business_text(subject), business_text(body))
+    crm.campaigns.add_template(name, business_text(subject), business_text(body))
 
 
 @when(
@@ -179,7 +174,7 @@ def email_template(crm: CRM, name: str, subject: str, body: str) -> None:
     '我尝试新建邮件模板"{name}"，主题为"{subject}"，正文为"{body}"',
 )
 def try_email_template(crm: CRM, scenario_context: dict[str, Any], name: str, subject: str, body: str) -> None:
-    attempt(scenario_context, campaigns(crm).add_template, name, business_text(subject), business_text(body))
+    attempt(scenario_context, crm.campaigns.add_template, name, business_text(subject), business_text(body))
 
 
 @when(
@@ -187,7 +182,7 @@ def try_email_template(crm: CRM, scenario_context: dict[str, Any], name: str, su
     '我尝试新建主题为空的邮件模板"{name}"，正文为"{body}"',
 )
 def try_email_template_without_subject(crm: CRM, scenario_context: dict[str, Any], name: str, body: str) -> None:
-    attempt(scenario_context, campaigns(crm).add_template, name, "", business_text(body))
+    attempt(scenario_context, crm.campaigns.add_template, name, "", business_text(body))
 
 
 @then(
@@ -195,7 +190,7 @@ def try_email_template_without_subject(crm: CRM, scenario_context: dict[str, Any
     '邮件模板"{name}"的主题为"{subject}"',
 )
 def template_has_subject(crm: CRM, name: str, subject: str) -> None:
-    found = campaigns(crm).template(name)
+    found = crm.campaigns.template(name)
     assert found is not None, f'no email template "{name}" in the CRM'
     assert found.subject == business_text(subject), f"the template's subject is {found.subject!r}, not {subject!r}"
 
@@ -205,7 +200,7 @@ def template_has_subject(crm: CRM, name: str, subject: str) -> None:
     '邮件模板"{name}"的正文为"{body}"',
 )
 def template_has_body(crm: CRM, name: str, body: str) -> None:
-    found = campaigns(crm).template(name)
+    found = crm.campaigns.template(name)
     assert found is not None, f'no email template "{name}" in the CRM'
     assert found.body == business_text(body), f"the template's body is {found.body!r}, not {business_text(body)!r}"
 
@@ -227,7 +222,7 @@ def told_subject_required(scenario_context: dict[str, Any]) -> None:
 
 @then('no email template "{name}" was saved', '没有保存邮件模板"{name}"')
 def no_template_saved(crm: CRM, name: str) -> None:
-    assert campaigns(crm).template(name) is None, f'an email template "{name}" was saved'
+    assert crm.campaigns.template(name) is None, f'an email template "{name}" was saved'
 
 
 # ----------------------------------------------------------------------------- campaigns
@@ -238,7 +233,7 @@ def no_template_saved(crm: CRM, name: str) -> None:
     '已有针对邮件列表"{mailing_list}"的营销活动"{name}"',
 )
 def campaign_for_list(crm: CRM, name: str, mailing_list: str) -> None:
-    campaigns(crm).add_campaign(name, [mailing_list])
+    crm.campaigns.add_campaign(name, [mailing_list])
 
 
 @given(
@@ -250,13 +245,13 @@ def campaign_for_list(crm: CRM, name: str, mailing_list: str) -> None:
     '我新建针对邮件列表"{first}"和"{second}"的营销活动"{name}"',
 )
 def campaign_for_lists(crm: CRM, name: str, first: str, second: str) -> None:
-    campaigns(crm).add_campaign(name, [first, second])
+    crm.campaigns.add_campaign(name, [first, second])
 
 
 @when("I try to create a marketing campaign with an empty name", "我尝试新建一个名称为空的营销活动")
 def try_unnamed_campaign(crm: CRM, scenario_context: dict[str, Any]) -> None:
-    scenario_context["campaigns_before"] = campaigns(crm).count_campaigns()
-    attempt(scenario_context, campaigns(crm).add_campaign, "")
+    scenario_context["campaigns_before"] = crm.campaigns.count_campaigns()
+    attempt(scenario_context, crm.campaigns.add_campaign, "")
 
 
 @then(
@@ -264,7 +259,7 @@ def try_unnamed_campaign(crm: CRM, scenario_context: dict[str, Any]) -> None:
     '营销活动"{name}"只针对邮件列表"{first}"和"{second}"',
 )
 def campaign_targets(crm: CRM, name: str, first: str, second: str) -> None:
-    found = campaigns(crm).campaign(name)
+    found = crm.campaigns.campaign(name)
     assert found is not None, f'no marketing campaign "{name}" in the CRM'
     assert sorted(found.mailing_lists) == sorted([first, second]), (
         f'the campaign "{name}" targets {list(found.mailing_lists)}, expected exactly {[first, second]}'
@@ -273,7 +268,7 @@ def campaign_targets(crm: CRM, name: str, first: str, second: str) -> None:
 
 @then("no marketing campaign was saved", "没有保存任何营销活动")
 def no_campaign_saved(crm: CRM, scenario_context: dict[str, Any]) -> None:
-    assert campaigns(crm).count_campaigns() == scenario_context["campaigns_before"], (
+    assert crm.campaigns.count_campaigns() == scenario_context["campaigns_before"], (
         "the number of marketing campaigns changed although the form was refused"
     )
 
@@ -286,7 +281,7 @@ def no_campaign_saved(crm: CRM, scenario_context: dict[str, Any]) -> None:
     '我使用邮件模板"{template}"发送营销活动"{name}"',
 )
 def send_campaign(crm: CRM, scenario_context: dict[str, Any], name: str, template: str) -> None:
-    campaigns(crm).send(name, template)
+    crm.campaigns.send(name, template)
     scenario_context["sent_campaign"] = name
 
 
@@ -295,7 +290,7 @@ def send_campaign(crm: CRM, scenario_context: dict[str, Any], name: str, templat
     '我尝试不选邮件模板发送营销活动"{name}"',
 )
 def try_send_without_template(crm: CRM, scenario_context: dict[str, Any], name: str) -> None:
-    attempt(scenario_context, campaigns(crm).send, name, None)
+    attempt(scenario_context, crm.campaigns.send, name, None)
 
 
 @then("I am told the email template is required", "系统提示邮件模板为必填项")
@@ -306,7 +301,7 @@ def told_template_required(scenario_context: dict[str, Any]) -> None:
 
 @then('the marketing campaign "{name}" has no sending', '营销活动"{name}"没有任何发送记录')
 def campaign_has_no_sending(crm: CRM, name: str) -> None:
-    sendings = campaigns(crm).sendings(name)
+    sendings = crm.campaigns.sendings(name)
     assert not sendings, f'the campaign "{name}" has {len(sendings)} sending(s): {sendings}'
 
 
@@ -323,7 +318,7 @@ def exactly_these_receive(
     delivered_mail.wait_for(len(expected), timeout=SENDING_TIMEOUT)
     # Mail arriving is not the end of the sending: wait until the CRM says it is done, so that an
     # extra email sent after the expected ones is counted too.
-    sending = campaigns(crm).wait_until_sent(scenario_context["sent_campaign"], timeout=SENDING_TIMEOUT)
+    sending = crm.campaigns.wait_until_sent(scenario_context["sent_campaign"], timeout=SENDING_TIMEOUT)
     received = Counter(recipient for message in delivered_mail.messages for recipient in message.recipients)
     assert set(received) == expected, (
         f"the CRM sent to {sorted(received)}, expected exactly {sorted(str(a) for a in expected)} "
@@ -361,7 +356,7 @@ def each_greets(scenario_context: dict[str, Any], greeting: str) -> None:
     '营销活动"{name}"显示邮件已发送给"{first}"和"{second}"',
 )
 def campaign_shows_sent_to(crm: CRM, name: str, first: str, second: str) -> None:
-    sendings = campaigns(crm).sendings(name)
+    sendings = crm.campaigns.sendings(name)
     assert sendings, f'the campaign "{name}" shows no sending'
     latest = sendings[0]
     recipients = sorted(email.recipient for email in latest.emails)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from signoff.crm import CRM, FormRejected
-from signoff.crm.customers_more import Condition, CustomerList, Operator, customers_more
+from signoff.crm.customers_more import Condition, CustomerList, Operator
 from signoff.vocabulary import given, then, when
 from steps._refusals import KEY, action_refusal, attempt, attempt_action, refusal
 from steps.customers import split_name
@@ -172,7 +172,7 @@ def organisation_list_empty(scenario_context: dict[str, Any]) -> None:
     '公司"{name}"是商机"{opportunity}"的目标客户',
 )
 def target_of_opportunity(crm: CRM, name: str, opportunity: str) -> None:
-    customers_more(crm).link_to_opportunity(name, opportunity)
+    crm.customers_more.link_to_opportunity(name, opportunity)
 
 
 @given(
@@ -185,12 +185,12 @@ def organisation_deleted(crm: CRM, name: str) -> None:
 
 @when('I try to delete "{name}" from the trash for good', '我尝试从回收站永久删除"{name}"')
 def try_delete_for_good(crm: CRM, scenario_context: dict[str, Any], name: str) -> None:
-    attempt_action(scenario_context, customers_more(crm).delete_for_good, name)
+    attempt_action(scenario_context, crm.customers_more.delete_for_good, name)
 
 
 @when('I delete "{name}" from the trash for good', '我从回收站永久删除"{name}"')
 def delete_for_good(crm: CRM, name: str) -> None:
-    customers_more(crm).delete_for_good(name)
+    crm.customers_more.delete_for_good(name)
 
 
 @then(
@@ -215,7 +215,7 @@ def told_still_linked(scenario_context: dict[str, Any], opportunity: str) -> Non
     '我保存{listing}筛选条件"{filter_name}"：{condition}"{value}"',
 )
 def save_filter(crm: CRM, filter_name: str, listing: str, condition: str, value: str) -> None:
-    customers_more(crm).save_filter(list_named(listing), filter_name, [parse_condition(condition, value)])
+    crm.customers_more.save_filter(list_named(listing), filter_name, [parse_condition(condition, value)])
 
 
 @when(
@@ -223,7 +223,7 @@ def save_filter(crm: CRM, filter_name: str, listing: str, condition: str, value:
     '我尝试保存没有任何条件的{listing}筛选条件"{filter_name}"',
 )
 def try_save_empty_filter(crm: CRM, scenario_context: dict[str, Any], filter_name: str, listing: str) -> None:
-    attempt(scenario_context, lambda: customers_more(crm).save_filter(list_named(listing), filter_name, []))
+    attempt(scenario_context, lambda: crm.customers_more.save_filter(list_named(listing), filter_name, []))
 
 
 @when(
@@ -232,7 +232,7 @@ def try_save_empty_filter(crm: CRM, scenario_context: dict[str, Any], filter_nam
 )
 def filter_list(crm: CRM, scenario_context: dict[str, Any], listing: str, filter_name: str) -> None:
     chosen = list_named(listing)
-    _keep_list(scenario_context, chosen, customers_more(crm).filter_list(chosen, filter_name))
+    _keep_list(scenario_context, chosen, crm.customers_more.filter_list(chosen, filter_name))
 
 
 @then("I am told the filter needs a condition", "系统提示筛选条件至少需要一个条件")
@@ -246,7 +246,7 @@ def told_filter_needs_condition(scenario_context: dict[str, Any]) -> None:
     '{listing}列表没有筛选条件"{filter_name}"',
 )
 def no_saved_filter(crm: CRM, listing: str, filter_name: str) -> None:
-    offered = customers_more(crm).saved_filters(list_named(listing))
+    offered = crm.customers_more.saved_filters(list_named(listing))
     assert filter_name not in offered, f'the list offers a filter "{filter_name}": {offered}'
 
 
@@ -281,12 +281,12 @@ def only_one_organisation(crm: CRM, name: str) -> None:
 
 @when('I merge the organisation "{absorbed}" into "{kept}"', '我把公司"{absorbed}"合并到"{kept}"')
 def merge_organisations(crm: CRM, absorbed: str, kept: str) -> None:
-    customers_more(crm).merge("organisation", absorbed, kept)
+    crm.customers_more.merge("organisation", absorbed, kept)
 
 
 @when('I merge the contact "{absorbed}" into "{kept}"', '我把联系人"{absorbed}"合并到"{kept}"')
 def merge_contacts(crm: CRM, absorbed: str, kept: str) -> None:
-    customers_more(crm).merge("contact", absorbed, kept)
+    crm.customers_more.merge("contact", absorbed, kept)
 
 
 @when(
@@ -294,4 +294,4 @@ def merge_contacts(crm: CRM, absorbed: str, kept: str) -> None:
     '我尝试把公司"{absorbed}"合并到"{kept}"并清空名称',
 )
 def try_merge_without_name(crm: CRM, scenario_context: dict[str, Any], absorbed: str, kept: str) -> None:
-    attempt(scenario_context, lambda: customers_more(crm).merge("organisation", absorbed, kept, name=""))
+    attempt(scenario_context, lambda: crm.customers_more.merge("organisation", absorbed, kept, name=""))

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from signoff.crm import CRM, FormRejected
-from signoff.crm.sales import CustomerStatus, Opportunity, Sales, customer_status_named, sales_phase_named
+from signoff.crm.sales import CustomerStatus, Opportunity, customer_status_named, sales_phase_named
 from signoff.vocabulary import given, then, when
 from steps._refusals import KEY, assert_refused_at, attempt, attempt_action
 
@@ -23,14 +23,8 @@ def parse_amount(text: str) -> Decimal:
     return Decimal(cleaned)
 
 
-def sales(crm: CRM) -> Sales:
-    # The sales area is built on first use by the adapter; the attribute is not on the base CRM protocol.
-    area: Sales = getattr(crm, "sales")
-    return area
-
-
 def require_opportunity(crm: CRM, name: str) -> Opportunity:
-    found = sales(crm).opportunity(name)
+    found = crm.sales.opportunity(name)
     assert found is not None, f'no opportunity "{name}" in the CRM'
     return found
 
@@ -48,7 +42,7 @@ def _show(amount: Decimal | None) -> str:
 
 def _add_with_status(crm: CRM, name: str, status: CustomerStatus) -> None:
     crm.customers.add_organisation(name)
-    sales(crm).mark_as(name, status)
+    crm.sales.mark_as(name, status)
 
 
 @given('a customer "{name}"', '已有客户"{name}"')
@@ -68,7 +62,7 @@ def a_suspect(crm: CRM, name: str) -> None:
 
 @when('I mark the organisation "{name}" as a {status}', '我将公司"{name}"标记为{status}')
 def mark_as(crm: CRM, name: str, status: str) -> None:
-    sales(crm).mark_as(name, customer_status_named(status))
+    crm.sales.mark_as(name, customer_status_named(status))
 
 
 @when(
@@ -78,20 +72,20 @@ def mark_as(crm: CRM, name: str, status: str) -> None:
 def try_mark_again(crm: CRM, scenario_context: dict[str, Any], name: str, status: str) -> None:
     # The CRM may refuse (or not even offer) a status the organisation already holds: either is fine,
     # what matters is what it records afterwards.
-    attempt_action(scenario_context, sales(crm).mark_as, name, customer_status_named(status))
+    attempt_action(scenario_context, crm.sales.mark_as, name, customer_status_named(status))
 
 
 @then('the organisation "{name}" is a {status}', '公司"{name}"是{status}')
 def is_status(crm: CRM, name: str, status: str) -> None:
     wanted = customer_status_named(status)
-    held = sales(crm).statuses(name)
+    held = crm.sales.statuses(name)
     assert wanted in held, f'"{name}" is not a {wanted}; the CRM records: {held or "no status"}'
 
 
 @then('the organisation "{name}" is not a {status}', '公司"{name}"不是{status}')
 def is_not_status(crm: CRM, name: str, status: str) -> None:
     unwanted = customer_status_named(status)
-    held = sales(crm).statuses(name)
+    held = crm.sales.statuses(name)
     assert unwanted not in held, f'"{name}" is a {unwanted}; the CRM records: {held}'
 
 
@@ -101,7 +95,7 @@ def is_not_status(crm: CRM, name: str, status: str) -> None:
 )
 def holds_status_once(crm: CRM, name: str, status: str) -> None:
     wanted = customer_status_named(status)
-    held = sales(crm).statuses(name)
+    held = crm.sales.statuses(name)
     assert held.count(wanted) == 1, f'"{name}" holds the {wanted} status {held.count(wanted)} times: {held}'
 
 
@@ -110,13 +104,13 @@ def holds_status_once(crm: CRM, name: str, status: str) -> None:
 
 @given('a sales representative "{full_name}"', '已有销售代表"{full_name}"')
 def a_sales_representative(crm: CRM, full_name: str) -> None:
-    sales(crm).ensure_sales_representative(full_name)
+    crm.sales.ensure_sales_representative(full_name)
 
 
 @given('a sales team "{team}" with "{member}"', '已有销售团队"{team}"，成员为"{member}"')
 def a_sales_team(crm: CRM, team: str, member: str) -> None:
-    sales(crm).ensure_sales_representative(member)
-    sales(crm).ensure_team(team, [member])
+    crm.sales.ensure_sales_representative(member)
+    crm.sales.ensure_team(team, [member])
 
 
 # ----------------------------------------------------------------------------- opportunities
@@ -131,7 +125,7 @@ def a_sales_team(crm: CRM, team: str, member: str) -> None:
     '我为"{organisation}"新增处于"{phase}"阶段的商机"{opportunity}"',
 )
 def add_opportunity_in_phase(crm: CRM, opportunity: str, organisation: str, phase: str) -> None:
-    sales(crm).add_opportunity(opportunity, organisation, phase=sales_phase_named(phase))
+    crm.sales.add_opportunity(opportunity, organisation, phase=sales_phase_named(phase))
 
 
 @given(
@@ -143,12 +137,12 @@ def add_opportunity_in_phase(crm: CRM, opportunity: str, organisation: str, phas
     '我为"{organisation}"新增商机"{opportunity}"，预计销售额为{amount}',
 )
 def add_opportunity_with_sales(crm: CRM, opportunity: str, organisation: str, amount: str) -> None:
-    sales(crm).add_opportunity(opportunity, organisation, estimated_sales=parse_amount(amount))
+    crm.sales.add_opportunity(opportunity, organisation, estimated_sales=parse_amount(amount))
 
 
 @when('I add an opportunity "{opportunity}" for "{organisation}"', '我为"{organisation}"新增商机"{opportunity}"')
 def add_opportunity(crm: CRM, opportunity: str, organisation: str) -> None:
-    sales(crm).add_opportunity(opportunity, organisation)
+    crm.sales.add_opportunity(opportunity, organisation)
 
 
 @when(
@@ -156,8 +150,8 @@ def add_opportunity(crm: CRM, opportunity: str, organisation: str) -> None:
     '我尝试为"{organisation}"新增一个名称为空的商机',
 )
 def try_add_unnamed_opportunity(crm: CRM, scenario_context: dict[str, Any], organisation: str) -> None:
-    scenario_context["opportunities_before"] = sales(crm).count_opportunities()
-    attempt(scenario_context, lambda: sales(crm).add_opportunity("", organisation))
+    scenario_context["opportunities_before"] = crm.sales.count_opportunities()
+    attempt(scenario_context, lambda: crm.sales.add_opportunity("", organisation))
 
 
 @when(
@@ -165,22 +159,22 @@ def try_add_unnamed_opportunity(crm: CRM, scenario_context: dict[str, Any], orga
     '我尝试新增未指定目标公司的商机"{opportunity}"',
 )
 def try_add_opportunity_without_target(crm: CRM, scenario_context: dict[str, Any], opportunity: str) -> None:
-    attempt(scenario_context, lambda: sales(crm).add_opportunity(opportunity, None))
+    attempt(scenario_context, lambda: crm.sales.add_opportunity(opportunity, None))
 
 
 @when('I move the opportunity "{opportunity}" to "{phase}"', '我把商机"{opportunity}"推进到"{phase}"阶段')
 def move_to_phase(crm: CRM, opportunity: str, phase: str) -> None:
-    sales(crm).move_to_phase(opportunity, sales_phase_named(phase))
+    crm.sales.move_to_phase(opportunity, sales_phase_named(phase))
 
 
 @when('I mark the opportunity "{opportunity}" as lost', '我将商机"{opportunity}"标记为输单')
 def mark_lost(crm: CRM, opportunity: str) -> None:
-    sales(crm).move_to_phase(opportunity, "Lost")
+    crm.sales.move_to_phase(opportunity, "Lost")
 
 
 @when('I assign the opportunity "{opportunity}" to "{owner}"', '我把商机"{opportunity}"分配给"{owner}"')
 def assign_to_person(crm: CRM, opportunity: str, owner: str) -> None:
-    sales(crm).assign(opportunity, owner)
+    crm.sales.assign(opportunity, owner)
 
 
 @when(
@@ -188,7 +182,7 @@ def assign_to_person(crm: CRM, opportunity: str, owner: str) -> None:
     '我把商机"{opportunity}"分配给团队"{team}"',
 )
 def assign_to_team(crm: CRM, opportunity: str, team: str) -> None:
-    sales(crm).assign(opportunity, team, team=True)
+    crm.sales.assign(opportunity, team, team=True)
 
 
 @when(
@@ -197,7 +191,7 @@ def assign_to_team(crm: CRM, opportunity: str, team: str) -> None:
 )
 def try_clear_owner(crm: CRM, scenario_context: dict[str, Any], opportunity: str) -> None:
     scenario_context["owner_before"] = require_opportunity(crm, opportunity).owner
-    attempt(scenario_context, lambda: sales(crm).assign(opportunity, None))
+    attempt(scenario_context, lambda: crm.sales.assign(opportunity, None))
 
 
 @given(
@@ -209,7 +203,7 @@ def try_clear_owner(crm: CRM, scenario_context: dict[str, Any], opportunity: str
     '我为商机"{opportunity}"记录预计销售额{estimated}、实际销售额{made}',
 )
 def record_sales(crm: CRM, opportunity: str, estimated: str, made: str) -> None:
-    sales(crm).record_sales(opportunity, estimated_sales=parse_amount(estimated), made_sales=parse_amount(made))
+    crm.sales.record_sales(opportunity, estimated_sales=parse_amount(estimated), made_sales=parse_amount(made))
 
 
 @when(
@@ -217,7 +211,7 @@ def record_sales(crm: CRM, opportunity: str, estimated: str, made: str) -> None:
     '我尝试为商机"{opportunity}"记录预计销售额{amount}',
 )
 def try_record_estimated(crm: CRM, scenario_context: dict[str, Any], opportunity: str, amount: str) -> None:
-    attempt(scenario_context, lambda: sales(crm).record_sales(opportunity, estimated_sales=parse_amount(amount)))
+    attempt(scenario_context, lambda: crm.sales.record_sales(opportunity, estimated_sales=parse_amount(amount)))
 
 
 @when(
@@ -225,7 +219,7 @@ def try_record_estimated(crm: CRM, scenario_context: dict[str, Any], opportunity
     '我尝试为商机"{opportunity}"记录实际销售额{amount}',
 )
 def try_record_made(crm: CRM, scenario_context: dict[str, Any], opportunity: str, amount: str) -> None:
-    attempt(scenario_context, lambda: sales(crm).record_sales(opportunity, made_sales=parse_amount(amount)))
+    attempt(scenario_context, lambda: crm.sales.record_sales(opportunity, made_sales=parse_amount(amount)))
 
 
 @when(
@@ -233,9 +227,9 @@ def try_record_made(crm: CRM, scenario_context: dict[str, Any], opportunity: str
     '我为商机"{opportunity}"记录系统允许的最大预计销售额',
 )
 def record_largest(crm: CRM, scenario_context: dict[str, Any], opportunity: str) -> None:
-    largest = Decimal(sales(crm).amount_limit)
+    largest = Decimal(crm.sales.amount_limit)
     scenario_context["amount"] = largest
-    sales(crm).record_sales(opportunity, estimated_sales=largest)
+    crm.sales.record_sales(opportunity, estimated_sales=largest)
 
 
 @when(
@@ -243,8 +237,8 @@ def record_largest(crm: CRM, scenario_context: dict[str, Any], opportunity: str)
     '我尝试为商机"{opportunity}"记录超出系统上限的预计销售额',
 )
 def try_record_above_largest(crm: CRM, scenario_context: dict[str, Any], opportunity: str) -> None:
-    too_large = Decimal(sales(crm).amount_limit) + 1
-    attempt(scenario_context, lambda: sales(crm).record_sales(opportunity, estimated_sales=too_large))
+    too_large = Decimal(crm.sales.amount_limit) + 1
+    attempt(scenario_context, lambda: crm.sales.record_sales(opportunity, estimated_sales=too_large))
 
 
 @then('the opportunity "{opportunity}" targets "{organisation}"', '商机"{opportunity}"的目标公司是"{organisation}"')
@@ -255,7 +249,7 @@ def targets(crm: CRM, opportunity: str, organisation: str) -> None:
 
 @then('the organisation "{organisation}" has the opportunity "{opportunity}"', '公司"{organisation}"名下有商机"{opportunity}"')
 def organisation_has_opportunity(crm: CRM, organisation: str, opportunity: str) -> None:
-    listed = sales(crm).opportunities_of(organisation)
+    listed = crm.sales.opportunities_of(organisation)
     assert opportunity in listed, f'the page of "{organisation}" lists the opportunities {listed}, without "{opportunity}"'
 
 
@@ -323,7 +317,8 @@ def still_shows_made(crm: CRM, opportunity: str, amount: str) -> None:
 
 
 def _assert_sales_figure(crm: CRM, opportunity: str, figure: Literal["estimated", "made"], amount: str) -> None:
-    shown = getattr(require_opportunity(crm, opportunity), f"{figure}_sales")
+    found = require_opportunity(crm, opportunity)
+    shown = found.estimated_sales if figure == "estimated" else found.made_sales
     wanted = parse_amount(amount)
     assert shown == wanted, f'"{opportunity}" shows {figure} sales of {_show(shown)}, not {_show(wanted)}'
 
@@ -379,11 +374,11 @@ def told_made_refused(scenario_context: dict[str, Any]) -> None:
 
 @then("no opportunity was saved", "没有保存任何商机")
 def no_opportunity_saved(crm: CRM, scenario_context: dict[str, Any]) -> None:
-    assert sales(crm).count_opportunities() == scenario_context["opportunities_before"], (
+    assert crm.sales.count_opportunities() == scenario_context["opportunities_before"], (
         "the number of opportunities changed although the form was refused"
     )
 
 
 @then('there is no opportunity "{opportunity}"', '不存在商机"{opportunity}"')
 def no_opportunity(crm: CRM, opportunity: str) -> None:
-    assert sales(crm).opportunity(opportunity) is None, f'an opportunity "{opportunity}" was saved'
+    assert crm.sales.opportunity(opportunity) is None, f'an opportunity "{opportunity}" was saved'

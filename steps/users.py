@@ -16,7 +16,7 @@ import re
 from typing import Any
 
 from signoff.crm import CRM
-from signoff.crm.users import ACTIONS, Action, ConfigurationPage, RecordKind, RecordRef, Role, Scope, Team, User, Users
+from signoff.crm.users import ACTIONS, Action, ConfigurationPage, RecordKind, RecordRef, Role, Scope, Team, User
 from signoff.targets.base import Credentials, Target
 from signoff.vocabulary import given, then, when
 from steps._refusals import action_refusal, assert_refused_at, attempt, attempt_action
@@ -68,11 +68,6 @@ UNIQUE_FIELDS: dict[str, str] = {
 }
 
 
-def users(crm: CRM) -> Users:
-    area: Users = crm.users  # type: ignore[attr-defined]  # an area beyond the core protocol
-    return area
-
-
 def new_user(username: str, roles: tuple[str, ...], full_name: str | None = None) -> User:
     """A user whose names are made from the user name unless the scenario gives them."""
     if full_name:
@@ -107,8 +102,8 @@ def sign_in_as(crm: CRM, username: str) -> None:
 
 
 def _ensure_role(crm: CRM, role: Role) -> None:
-    if users(crm).role(role.name) is None:
-        users(crm).add_role(role)
+    if crm.users.role(role.name) is None:
+        crm.users.add_role(role)
 
 
 @given(
@@ -127,12 +122,12 @@ def role_for_every_record(crm: CRM, name: str) -> None:
 @given("these roles:", "已有以下角色：")
 def these_roles(crm: CRM, datatable: list[list[str]]) -> None:
     """A table of role names and the records each sees ("own records" or "every record")."""
-    existing = set(users(crm).role_names())
+    existing = set(crm.users.role_names())
     for name, sees in _rows(datatable, 2):
         scope = SCOPE_WORDS.get(sees)
         assert scope, f'unknown records "{sees}"; known: {sorted(SCOPE_WORDS)}'
         if name not in existing:
-            users(crm).add_role(Role(name, scope=scope))
+            crm.users.add_role(Role(name, scope=scope))
 
 
 @when(
@@ -140,7 +135,7 @@ def these_roles(crm: CRM, datatable: list[list[str]]) -> None:
     '我新建角色"{name}"，可以{actions}所有记录',
 )
 def create_role_for_every_record(crm: CRM, name: str, actions: str) -> None:
-    users(crm).add_role(Role(name, scope="all", actions=parse_actions(actions)))
+    crm.users.add_role(Role(name, scope="all", actions=parse_actions(actions)))
 
 
 @when(
@@ -148,17 +143,17 @@ def create_role_for_every_record(crm: CRM, name: str, actions: str) -> None:
     '我新建角色"{name}"，只能{actions}自己负责的记录',
 )
 def create_role_for_own_records(crm: CRM, name: str, actions: str) -> None:
-    users(crm).add_role(Role(name, scope="own", actions=parse_actions(actions)))
+    crm.users.add_role(Role(name, scope="own", actions=parse_actions(actions)))
 
 
 @when("I try to create a role without a name", "我尝试新建一个没有名称的角色")
 def try_create_unnamed_role(crm: CRM, scenario_context: dict[str, Any]) -> None:
-    attempt(scenario_context, lambda: users(crm).add_role(Role("")))
+    attempt(scenario_context, lambda: crm.users.add_role(Role("")))
 
 
 @when('I try to create another role "{name}"', '我尝试再新建一个角色"{name}"')
 def try_create_role_again(crm: CRM, scenario_context: dict[str, Any], name: str) -> None:
-    attempt(scenario_context, lambda: users(crm).add_role(Role(name)))
+    attempt(scenario_context, lambda: crm.users.add_role(Role(name)))
 
 
 @when(
@@ -166,7 +161,7 @@ def try_create_role_again(crm: CRM, scenario_context: dict[str, Any], name: str)
     '我尝试新建一个不能使用任何功能模块的角色"{name}"',
 )
 def try_create_role_without_modules(crm: CRM, scenario_context: dict[str, Any], name: str) -> None:
-    attempt(scenario_context, lambda: users(crm).add_role(Role(name, modules=())))
+    attempt(scenario_context, lambda: crm.users.add_role(Role(name, modules=())))
 
 
 @then('the role "{name}" may {actions} every record', '角色"{name}"可以{actions}所有记录')
@@ -181,11 +176,11 @@ def role_may_own_records(crm: CRM, name: str, actions: str) -> None:
 
 @then('there is no role "{name}"', '不存在角色"{name}"')
 def no_role(crm: CRM, name: str) -> None:
-    assert users(crm).role(name) is None, f'the CRM has a role "{name}"'
+    assert crm.users.role(name) is None, f'the CRM has a role "{name}"'
 
 
 def _assert_role(crm: CRM, name: str, scope: Scope, actions: tuple[Action, ...]) -> None:
-    role = users(crm).role(name)
+    role = crm.users.role(name)
     assert role is not None, f'no role "{name}" in the CRM'
     assert role.scope == scope, f'the role "{name}" applies to {role.scope} records, not {scope}'
     # Viewing comes with any other permission: the contract's list need not name it.
@@ -197,8 +192,8 @@ def _assert_role(crm: CRM, name: str, scope: Scope, actions: tuple[Action, ...])
 
 
 def _ensure_user(crm: CRM, username: str, role: str) -> None:
-    if users(crm).user(username) is None:
-        users(crm).add_user(new_user(username, (role,)))
+    if crm.users.user(username) is None:
+        crm.users.add_user(new_user(username, (role,)))
 
 
 @given(
@@ -216,15 +211,15 @@ def user_with_role(crm: CRM, username: str, role: str) -> None:
 @given("these users:", "已有以下用户：")
 def these_users(crm: CRM, datatable: list[list[str]]) -> None:
     """A table of user names and their roles."""
-    existing = set(users(crm).usernames())
+    existing = set(crm.users.usernames())
     for username, role in _rows(datatable, 2):
         if username not in existing:
-            users(crm).add_user(new_user(username, (role,)))
+            crm.users.add_user(new_user(username, (role,)))
 
 
 @when('I add a user "{username}" with the role "{role}"', '我新增角色为"{role}"的用户"{username}"')
 def add_user(crm: CRM, username: str, role: str) -> None:
-    users(crm).add_user(new_user(username, (role,)))
+    crm.users.add_user(new_user(username, (role,)))
 
 
 @when(
@@ -232,7 +227,7 @@ def add_user(crm: CRM, username: str, role: str) -> None:
     '我新增角色为"{role}"、姓名为"{full_name}"的用户"{username}"',
 )
 def add_named_user(crm: CRM, username: str, full_name: str, role: str) -> None:
-    users(crm).add_user(new_user(username, (role,), full_name))
+    crm.users.add_user(new_user(username, (role,), full_name))
 
 
 @when(
@@ -240,7 +235,7 @@ def add_named_user(crm: CRM, username: str, full_name: str, role: str) -> None:
     '我尝试新增角色为"{role}"的用户"{username}"',
 )
 def try_add_user(crm: CRM, scenario_context: dict[str, Any], username: str, role: str) -> None:
-    attempt(scenario_context, lambda: users(crm).add_user(new_user(username, (role,))))
+    attempt(scenario_context, lambda: crm.users.add_user(new_user(username, (role,))))
 
 
 @when(
@@ -249,7 +244,7 @@ def try_add_user(crm: CRM, scenario_context: dict[str, Any], username: str, role
 )
 def try_add_user_with_mismatch(crm: CRM, scenario_context: dict[str, Any], username: str) -> None:
     user = new_user(username, ())
-    attempt(scenario_context, lambda: users(crm).add_user(user, password_confirmation=user.password + "x"))
+    attempt(scenario_context, lambda: crm.users.add_user(user, password_confirmation=user.password + "x"))
 
 
 @when(
@@ -257,12 +252,12 @@ def try_add_user_with_mismatch(crm: CRM, scenario_context: dict[str, Any], usern
     "我新增一个用户名长度达到系统上限的用户",
 )
 def add_longest_user(crm: CRM, scenario_context: dict[str, Any]) -> None:
-    limit = users(crm).username_limit
+    limit = crm.users.username_limit
     # Letters, digits and every punctuation mark a user name may hold, so that none is dropped.
     username = ("long.user-name_" * limit)[: limit - 2] + "@9"
     assert len(username) == limit
     scenario_context["long_username"] = username
-    users(crm).add_user(new_user(username, ()))
+    crm.users.add_user(new_user(username, ()))
 
 
 @then(
@@ -270,7 +265,7 @@ def add_longest_user(crm: CRM, scenario_context: dict[str, Any]) -> None:
     '用户"{username}"存在且角色为"{role}"',
 )
 def user_exists_with_role(crm: CRM, username: str, role: str) -> None:
-    account = users(crm).user(username)
+    account = crm.users.user(username)
     assert account is not None, f'no user "{username}" in the CRM'
     assert account.roles == (role,), f'the user "{username}" has the roles {list(account.roles)}, not ["{role}"]'
     assert account.active, f'the new user "{username}" is not active'
@@ -281,7 +276,7 @@ def user_exists_with_role(crm: CRM, username: str, role: str) -> None:
     '用户"{username}"存在且姓名为"{full_name}"',
 )
 def user_exists_with_name(crm: CRM, username: str, full_name: str) -> None:
-    account = users(crm).user(username)
+    account = crm.users.user(username)
     assert account is not None, f'no user "{username}" in the CRM'
     shown = f"{account.first_name} {account.last_name}"
     assert shown == full_name, f'the user "{username}" is shown as {shown!r}, not {full_name!r}'
@@ -290,14 +285,14 @@ def user_exists_with_name(crm: CRM, username: str, full_name: str) -> None:
 @then("that user exists with the full user name", "该用户以完整的用户名保存")
 def long_user_exists(crm: CRM, scenario_context: dict[str, Any]) -> None:
     username = scenario_context["long_username"]
-    account = users(crm).user(username)
+    account = crm.users.user(username)
     assert account is not None, f"no user with the {len(username)}-character user name {username!r}"
     assert account.username == username, f"stored {account.username!r} instead of {username!r}"
 
 
 @then('there is no user "{username}"', '不存在用户"{username}"')
 def no_user(crm: CRM, username: str) -> None:
-    assert users(crm).user(username) is None, f'the CRM has a user "{username}"'
+    assert crm.users.user(username) is None, f'the CRM has a user "{username}"'
 
 
 @then('"{username}" can sign in', '"{username}"可以登录')
@@ -333,8 +328,8 @@ def told_module_required(scenario_context: dict[str, Any]) -> None:
 
 @given('a team "{name}" with the member "{member}"', '已有成员为"{member}"的团队"{name}"')
 def team_with_member(crm: CRM, name: str, member: str) -> None:
-    if users(crm).team(name) is None:
-        users(crm).add_team(Team(name, (member,)))
+    if crm.users.team(name) is None:
+        crm.users.add_team(Team(name, (member,)))
 
 
 @when(
@@ -342,12 +337,12 @@ def team_with_member(crm: CRM, name: str, member: str) -> None:
     '我新建团队"{name}"，成员为"{first}"和"{second}"',
 )
 def create_team(crm: CRM, name: str, first: str, second: str) -> None:
-    users(crm).add_team(Team(name, (first, second)))
+    crm.users.add_team(Team(name, (first, second)))
 
 
 @when('I try to create a team "{name}" with the member "{member}"', '我尝试新建成员为"{member}"的团队"{name}"')
 def try_create_team(crm: CRM, scenario_context: dict[str, Any], name: str, member: str) -> None:
-    attempt(scenario_context, lambda: users(crm).add_team(Team(name, (member,))))
+    attempt(scenario_context, lambda: crm.users.add_team(Team(name, (member,))))
 
 
 @then(
@@ -355,7 +350,7 @@ def try_create_team(crm: CRM, scenario_context: dict[str, Any], name: str, membe
     '团队"{name}"的成员为"{first}"和"{second}"',
 )
 def team_has_members(crm: CRM, name: str, first: str, second: str) -> None:
-    team = users(crm).team(name)
+    team = crm.users.team(name)
     assert team is not None, f'no team "{name}" in the CRM'
     assert sorted(team.members) == sorted((first, second)), f'the team "{name}" has the members {list(team.members)}'
 
@@ -370,7 +365,7 @@ def team_cannot_sign_in(crm: CRM, name: str) -> None:
 
 
 def _add_owned(crm: CRM, scenario_context: dict[str, Any], kind: RecordKind, name: str, owner: str) -> None:
-    remember(scenario_context, users(crm).add_record(kind, name, owner))
+    remember(scenario_context, crm.users.add_record(kind, name, owner))
 
 
 @given('a contact "{name}" owned by "{owner}"', '已有负责人为"{owner}"的联系人"{name}"')
@@ -389,12 +384,12 @@ def organisation_owned_by(crm: CRM, scenario_context: dict[str, Any], name: str,
 )
 @when('I reassign the contact "{name}" to "{owner}"', '我把联系人"{name}"重新分配给"{owner}"')
 def reassign_contact(crm: CRM, name: str, owner: str) -> None:
-    users(crm).assign("contact", name, owner)
+    crm.users.assign("contact", name, owner)
 
 
 @when('I reassign the organisation "{name}" to "{owner}"', '我把公司"{name}"重新分配给"{owner}"')
 def reassign_organisation(crm: CRM, name: str, owner: str) -> None:
-    users(crm).assign("organisation", name, owner)
+    crm.users.assign("organisation", name, owner)
 
 
 @then('the contact "{name}" is owned by "{owner}"', '联系人"{name}"的负责人是"{owner}"')
@@ -408,16 +403,16 @@ def organisation_owned(crm: CRM, name: str, owner: str) -> None:
 
 
 def _assert_owner(crm: CRM, kind: RecordKind, name: str, owner: str) -> None:
-    shown = users(crm).owner(kind, name)
+    shown = crm.users.owner(kind, name)
     assert shown is not None, f'no {kind} "{name}" in the CRM'
     assert shown == owner, f'the {kind} "{name}" is owned by "{shown}", not "{owner}"'
 
 
 def _open(crm: CRM, scenario_context: dict[str, Any], kind: RecordKind, name: str) -> None:
-    record = scenario_context.get("records", {}).get(name) or users(crm).find_record(kind, name)
+    record = scenario_context.get("records", {}).get(name) or crm.users.find_record(kind, name)
     if record is None:
         raise LookupError(f'no {kind} "{name}" was made in this scenario, and the signed-in user cannot find one')
-    attempt_action(scenario_context, users(crm).open_record, record)
+    attempt_action(scenario_context, crm.users.open_record, record)
 
 
 @when('I try to open the contact "{name}"', '我尝试打开联系人"{name}"')
@@ -434,7 +429,7 @@ def try_open_organisation(crm: CRM, scenario_context: dict[str, Any], name: str)
 def try_open_configuration(crm: CRM, scenario_context: dict[str, Any], page: str) -> None:
     chosen = CONFIGURATION_WORDS.get(page)
     assert chosen, f'unknown configuration page "{page}"; known: {sorted(CONFIGURATION_WORDS)}'
-    attempt_action(scenario_context, users(crm).open_configuration, chosen)
+    attempt_action(scenario_context, crm.users.open_configuration, chosen)
 
 
 @then("the CRM refuses to show it", "系统拒绝显示")
@@ -478,19 +473,19 @@ def sign_in_as_user(crm: CRM, username: str) -> None:
 
 @when("I sign out", "我退出登录")
 def sign_out(crm: CRM, scenario_context: dict[str, Any]) -> None:
-    scenario_context["previous_session"] = users(crm).current_session()
-    users(crm).sign_out()
+    scenario_context["previous_session"] = crm.users.current_session()
+    crm.users.sign_out()
 
 
 @when("someone reuses my previous session", "有人重新使用我之前的会话")
 def reuse_previous_session(crm: CRM, scenario_context: dict[str, Any]) -> None:
-    users(crm).resume_session(scenario_context["previous_session"])
+    crm.users.resume_session(scenario_context["previous_session"])
 
 
 @given('"{username}" has signed in on another computer', '"{username}"已在另一台电脑上登录')
 def signed_in_elsewhere(crm: CRM, crm_target: Target, scenario_context: dict[str, Any], username: str) -> None:
     signed_in_as(crm, username)
-    scenario_context.setdefault("sessions", {})[username] = users(crm).current_session()
+    scenario_context.setdefault("sessions", {})[username] = crm.users.current_session()
     # Back to the administrator, who goes on with the scenario.
     crm.session.forget_sign_in()
     crm.session.sign_in(crm_target.admin)
@@ -499,23 +494,23 @@ def signed_in_elsewhere(crm: CRM, crm_target: Target, scenario_context: dict[str
 
 @when('"{username}" goes on with that session', '"{username}"继续使用该会话')
 def go_on_with_session(crm: CRM, scenario_context: dict[str, Any], username: str) -> None:
-    users(crm).resume_session(scenario_context["sessions"][username])
+    crm.users.resume_session(scenario_context["sessions"][username])
 
 
 @given('the user "{username}" has been deactivated', '用户"{username}"已被停用')
 @when('I deactivate the user "{username}"', '我停用用户"{username}"')
 def deactivate_user(crm: CRM, username: str) -> None:
-    users(crm).deactivate_user(username)
+    crm.users.deactivate_user(username)
 
 
 @when('I reactivate the user "{username}"', '我重新启用用户"{username}"')
 def reactivate_user(crm: CRM, username: str) -> None:
-    users(crm).reactivate_user(username)
+    crm.users.reactivate_user(username)
 
 
 @then('the user "{username}" is shown as inactive', '用户"{username}"显示为已停用')
 def shown_inactive(crm: CRM, username: str) -> None:
-    account = users(crm).user(username)
+    account = crm.users.user(username)
     assert account is not None, f'no user "{username}" in the CRM'
     assert not account.active, f'the user "{username}" is still shown as active'
 

@@ -9,7 +9,7 @@ Screens are named in business words (``the organisation list``, ``新增公司�
 from __future__ import annotations
 
 from signoff.crm import CRM
-from signoff.crm.screens import HOME, NEW_ORGANISATION_FORM, Screens, screen_named
+from signoff.crm.screens import HOME, NEW_ORGANISATION_FORM, screen_named
 from signoff.ux.probe import UxProbe
 from signoff.vocabulary import given, then, when
 
@@ -20,22 +20,17 @@ ADD_ORGANISATION = ("adding an organisation", "add an organisation", "新增公�
 THIS_TASK = {"this task", "the task", "this scenario", "本任务", "该任务", "本场景"}
 
 
-def screens(crm: CRM) -> Screens:
-    area: Screens = crm.screens  # type: ignore[attr-defined]
-    return area
-
-
 # ----------------------------------------------------------------------------- getting to a screen
 
 
 @given("I am on the {screen}", "我已打开{screen}")
 def on_screen(crm: CRM, screen: str) -> None:
-    screens(crm).open(screen_named(screen))
+    crm.screens.open(screen_named(screen))
 
 
 @when("I go to the {screen} from the menu", "我通过菜单进入{screen}")
 def go_to_screen(crm: CRM, screen: str) -> None:
-    screens(crm).go_to(screen_named(screen))
+    crm.screens.go_to(screen_named(screen))
 
 
 @when(
@@ -43,7 +38,7 @@ def go_to_screen(crm: CRM, screen: str) -> None:
     '我从首页开始新增公司"{name}"',
 )
 def add_organisation_from_home(crm: CRM, ux: UxProbe, name: str) -> None:
-    area = screens(crm)
+    area = crm.screens
     area.open(HOME)
     # From here on, every click and field counts: the way a user goes, not a shortcut URL.
     with ux.task(*ADD_ORGANISATION):
@@ -96,7 +91,7 @@ def search_by_keyboard(crm: CRM, ux: UxProbe, screen: str) -> None:
 
 
 def _keyboard(crm: CRM, ux: UxProbe, screen: str) -> None:
-    area = screens(crm)
+    area = crm.screens
     area.open(screen)
     result = ux.keyboard(area.form(screen))
     assert result.found, f"the {screen} shows no form to fill"
@@ -116,7 +111,7 @@ def _keyboard(crm: CRM, ux: UxProbe, screen: str) -> None:
 @then("the {screen} has no horizontal scrolling on a phone", "{screen}在手机上没有横向滚动")
 def no_sideways_scrolling(crm: CRM, ux: UxProbe, screen: str) -> None:
     canonical = screen_named(screen)
-    screens(crm).open(canonical)
+    crm.screens.open(canonical)
     result = ux.small_screen()
     width, height = result.viewport
     sticking_out = ", ".join(o.description for o in result.overflowing[:5])
@@ -133,7 +128,7 @@ def no_sideways_scrolling(crm: CRM, ux: UxProbe, screen: str) -> None:
 )
 def targets_large_enough(crm: CRM, ux: UxProbe, screen: str) -> None:
     canonical = screen_named(screen)
-    screens(crm).open(canonical)
+    crm.screens.open(canonical)
     result = ux.small_screen()
     small = ", ".join(f"{t.description} {t.width:g}x{t.height:g}" for t in result.small_targets[:8])
     assert not result.small_targets, (

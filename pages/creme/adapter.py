@@ -6,10 +6,12 @@ what. Methods return data; they do not assert.
 
 from __future__ import annotations
 
-import importlib
+from functools import cached_property
 
 from playwright.sync_api import Page
 
+from pages.creme.activities import CremeActivities
+from pages.creme.campaigns import CremeCampaigns
 from pages.creme.customers import (
     CONTACT_EMPLOYER,
     CONTACT_FIRST_NAME,
@@ -22,7 +24,11 @@ from pages.creme.customers import (
     TrashPage,
     find_contact,
 )
+from pages.creme.customers_more import CremeCustomersMore
+from pages.creme.sales import CremeSales
+from pages.creme.screens import CremeScreens
 from pages.creme.sign_in_page import SignInPage
+from pages.creme.users import CremeUsers
 from pages.creme.widgets import ListView, require
 from signoff.crm import Contact, Organisation
 from signoff.targets.base import Credentials
@@ -175,23 +181,43 @@ class CremeCustomers:
 
 
 class CremeCRM:
-    """Creme CRM, as the steps see it.
+    """Creme CRM, as the steps see it: every area of :class:`signoff.crm.CRM`.
 
-    Business areas beyond customers are built on first use from ``pages/creme/<area>.py``, each of
-    which defines ``Creme<Area>`` taking the page.
+    An area is built on first use and kept for the scenario (some remember the addresses of the
+    records they found). The browser page stays inside: steps reach the areas, never the page.
     """
 
-    AREAS = ("sales", "campaigns", "activities", "users", "screens")
-
     def __init__(self, page: Page) -> None:
-        self.page = page
-        self.session = CremeSession(page)
-        self.customers = CremeCustomers(page)
+        self._page = page
 
-    def __getattr__(self, area: str) -> object:
-        if area not in self.AREAS:
-            raise AttributeError(area)
-        module = importlib.import_module(f"pages.creme.{area}")
-        adapter = getattr(module, f"Creme{area.capitalize()}")(self.page)
-        setattr(self, area, adapter)
-        return adapter
+    @cached_property
+    def session(self) -> CremeSession:
+        return CremeSession(self._page)
+
+    @cached_property
+    def customers(self) -> CremeCustomers:
+        return CremeCustomers(self._page)
+
+    @cached_property
+    def customers_more(self) -> CremeCustomersMore:
+        return CremeCustomersMore(self._page)
+
+    @cached_property
+    def sales(self) -> CremeSales:
+        return CremeSales(self._page)
+
+    @cached_property
+    def campaigns(self) -> CremeCampaigns:
+        return CremeCampaigns(self._page)
+
+    @cached_property
+    def activities(self) -> CremeActivities:
+        return CremeActivities(self._page)
+
+    @cached_property
+    def users(self) -> CremeUsers:
+        return CremeUsers(self._page)
+
+    @cached_property
+    def screens(self) -> CremeScreens:
+        return CremeScreens(self._page)

@@ -86,7 +86,7 @@ class EntityDetail:
 
     def name(self) -> str:
         # The title holds the name plus an inline "edit" icon link without text.
-        return self.title.evaluate("el => Array.from(el.childNodes).filter(n => n.nodeType === 3).map(n => n.textContent).join('')").strip()
+        return str(self.title.evaluate("el => Array.from(el.childNodes).filter(n => n.nodeType === 3).map(n => n.textContent).join('')")).strip()
 
     def edit(self) -> None:
         with self.page.expect_navigation():

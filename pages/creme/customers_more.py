@@ -1,8 +1,8 @@
 """Creme's trash (delete for good), saved list filters, merge page, and opportunity links of
 organisations and contacts: the operations of :class:`signoff.crm.customers_more.CustomersMore`.
 
-Meant to join :class:`pages.creme.adapter.CremeCustomers` (see the module docstring of
-:mod:`signoff.crm.customers_more`).
+Offered as ``crm.customers_more`` by :class:`pages.creme.adapter.CremeCRM`; meant to join
+:class:`pages.creme.adapter.CremeCustomers` (see the module docstring of :mod:`signoff.crm.customers_more`).
 """
 
 from __future__ import annotations
@@ -250,6 +250,3 @@ class CremeCustomersMore:
         except KeyError:
             raise ValueError(f'unknown filter {what} "{word}"; known: {sorted(labels)}') from None
 
-
-def create(page: Page) -> CremeCustomersMore:
-    return CremeCustomersMore(page)

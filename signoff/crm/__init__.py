@@ -129,9 +129,10 @@ class Customers(Protocol):
 
     def contact(self, full_name: str) -> Contact | None: ...
 
-    def edit_organisation(self, name: str, **changes: str) -> None: ...
+    def edit_organisation(self, name: str, /, **changes: str) -> None:
+        """Change fields of the organisation (``name=`` renames it); :class:`FormRejected` when refused."""
 
-    def edit_contact(self, full_name: str, **changes: str) -> None: ...
+    def edit_contact(self, full_name: str, /, **changes: str) -> None: ...
 
     def count_organisations(self) -> int:
         """How many organisations the CRM lists (trash excluded)."""
@@ -154,12 +155,47 @@ class Customers(Protocol):
 
 
 class CRM(Protocol):
-    """One CRM, as the steps see it: a set of business areas.
+    """One CRM, as the steps see it: a set of business areas, each a typed attribute.
 
-    The areas beyond sign-in and customers live in their own modules of this package
-    (``signoff.crm.sales``, ``.campaigns``, ``.activities``, ``.users``); an adapter offers
-    each area it supports as an attribute of the same name.
+    The areas beyond sign-in and customers are described in their own modules of this package
+    (:mod:`signoff.crm.sales`, ``.campaigns``, ``.activities``, ``.users``, ``.screens``,
+    ``.customers_more``). An adapter (``pages/<kind>/``) offers every area; steps reach them as
+    ``crm.<area>`` and nothing else - never the adapter's browser page.
     """
 
-    session: Session
-    customers: Customers
+    @property
+    def session(self) -> Session: ...
+
+    @property
+    def customers(self) -> Customers: ...
+
+    @property
+    def customers_more(self) -> CustomersMore: ...
+
+    @property
+    def sales(self) -> Sales: ...
+
+    @property
+    def campaigns(self) -> Campaigns: ...
+
+    @property
+    def activities(self) -> Activities: ...
+
+    @property
+    def users(self) -> Users: ...
+
+    @property
+    def screens(self) -> Screens: ...
+
+
+#: The areas of :class:`CRM`, by attribute name.
+AREAS: tuple[str, ...] = ("session", "customers", "customers_more", "sales", "campaigns", "activities", "users", "screens")
+
+
+# The area modules import nothing from this package's namespace, so they can be imported last.
+from signoff.crm.activities import Activities  # noqa: E402
+from signoff.crm.campaigns import Campaigns  # noqa: E402
+from signoff.crm.customers_more import CustomersMore  # noqa: E402
+from signoff.crm.sales import Sales  # noqa: E402
+from signoff.crm.screens import Screens  # noqa: E402
+from signoff.crm.users import Users  # noqa: E402

@@ -2,18 +2,14 @@
 saved list filters, merging duplicates, and linking an organisation to an opportunity.
 
 These belong with :class:`signoff.crm.Customers`; they live here until the core protocol takes
-them in. :func:`customers_more` finds them on the CRM adapter: on ``crm.customers`` when it
-already offers them, otherwise in the ``customers_more`` module of the adapter's own package
-(``pages/<kind>/customers_more.py``, whose ``create(page)`` builds them), the same convention the
-adapters use for their other areas.
+them in. Every adapter offers them as ``crm.customers_more`` (see :class:`signoff.crm.CRM`).
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol, runtime_checkable
+from typing import Literal, Protocol, runtime_checkable
 
 from signoff.crm.users import RecordKind
 
@@ -56,12 +52,3 @@ class CustomersMore(Protocol):
         """Merge ``absorbed`` into ``kept`` (``changes`` overrides fields of the merged record, e.g.
         ``name``); raises :class:`~signoff.crm.FormRejected` when the CRM refuses."""
 
-
-def customers_more(crm: Any) -> CustomersMore:
-    """The :class:`CustomersMore` operations of ``crm`` (see the module docstring)."""
-    if isinstance(crm.customers, CustomersMore):
-        return crm.customers
-    package = type(crm).__module__.rpartition(".")[0]
-    module = importlib.import_module(f"{package}.customers_more")
-    operations: CustomersMore = module.create(crm.page)
-    return operations
