@@ -26,6 +26,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright
 from pytest_bdd.parser import Feature, Scenario, Step
 
 from signoff import browsers, lint
+from signoff.crm import CRM
 from signoff.errors import SignoffError
 from signoff.mail import MailSink
 from signoff.plan import Plan, load_plan
@@ -328,14 +329,15 @@ def context(new_context: Any, crm_target: Target, signed_in_state: SignedInState
     return new_context(storage_state=str(signed_in_state.path()))
 
 
-def make_crm(target: Target, page: Page) -> Any:
+def make_crm(target: Target, page: Page) -> CRM:
     """The CRM-neutral adapter for ``target``, built from its page objects under ``pages/``."""
     package = importlib.import_module(f"pages.{target.kind}")
-    return package.create_crm(page, target)
+    adapter: CRM = package.create_crm(page, target)
+    return adapter
 
 
 @pytest.fixture
-def crm(crm_target: Target, page: Page, request: pytest.FixtureRequest) -> Any:
+def crm(crm_target: Target, page: Page, request: pytest.FixtureRequest) -> CRM:
     """What steps talk to: customers, sales, campaigns, ... of the CRM under test."""
     request.node.stash[PAGE_KEY] = page
     return make_crm(crm_target, page)
