@@ -10,5 +10,6 @@ pytest_plugins = [
     "signoff.pytest_plugin",
     "signoff.coverage.pytest_plugin",
     "signoff.ux.pytest_plugin",
+    "signoff.interrupts",
     *step_modules(),
 ]

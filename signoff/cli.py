@@ -27,6 +27,9 @@ EXIT_USAGE = 2  # bad input: plan, features, options
 EXIT_TARGET = 3  # the CRM or the browser cannot be had
 EXIT_INTERRUPTED = 130
 
+#: Seconds an interrupted run has to stop between scenarios before it is terminated.
+INTERRUPT_GRACE = 10.0
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
@@ -214,19 +217,39 @@ def _ini_file(root: Path) -> Path:
 
 
 def _run_child(command: list[str], cwd: Path) -> int:
-    """Run pytest in a child process; Ctrl-C reaches it through the terminal, so wait for its cleanup."""
+    """Run pytest in a child process and stop it promptly when this process is told to stop.
+
+    A terminal's Ctrl-C reaches the child through the process group; a signal sent to this
+    process alone is forwarded. Either way the child gets :data:`INTERRUPT_GRACE` seconds to stop
+    between scenarios, then SIGTERM, which stops its CRM, job manager and browsers just the same.
+    """
     child = subprocess.Popen(command, cwd=cwd)
     forwarded = False
 
+    class Interrupted(Exception):
+        """Raised by the handler to leave a blocking wait."""
+
     def forward(signum: int, _frame: Any) -> None:
         nonlocal forwarded
-        forwarded = True
         if child.poll() is None:
-            child.send_signal(signal.SIGINT if signum == signal.SIGINT else signal.SIGTERM)
+            # A second interrupt means "now": skip the graceful stop.
+            urgent = forwarded or signum != signal.SIGINT
+            child.send_signal(signal.SIGTERM if urgent else signal.SIGINT)
+        first = not forwarded
+        forwarded = True
+        if first:
+            raise Interrupted
 
     previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        code = child.wait()
+        try:
+            code = child.wait()
+        except Interrupted:
+            try:
+                code = child.wait(timeout=INTERRUPT_GRACE)
+            except subprocess.TimeoutExpired:
+                child.terminate()
+                code = child.wait()
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

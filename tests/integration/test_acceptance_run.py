@@ -201,3 +201,34 @@ def test_ctrl_c_midway_leaves_no_process_behind(tmp_path: Path) -> None:
         time.sleep(0.5)
     left = {pid: started[pid] for pid in alive(set(started))}
     assert not left, f"left running: {left}"
+
+
+def test_interrupt_sent_to_signoff_alone_stops_the_run_soon(tmp_path: Path) -> None:
+    """What a CI runner's cancel or ``timeout -s INT`` does: SIGINT to the signoff process only."""
+    plan = write_plan(tmp_path)
+    feature = ROOT / "features" / "functional" / "customers.feature"
+    scenario_count = feature.read_text(encoding="utf-8").count("Scenario:")
+    child = subprocess.Popen(
+        [sys.executable, "-m", "signoff.cli", "--plan", str(plan), "run", str(feature), "--no-report", "--", "--ux-audit=off"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    # Wait for the first scenario's result (a cold CRM install comes first), then interrupt
+    # signoff alone, not its group.
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline and not results(tmp_path):
+        time.sleep(0.5)
+    assert results(tmp_path), "no scenario finished"
+    started = descendants(child.pid)
+    os.kill(child.pid, signal.SIGINT)
+    output, _ = child.communicate(timeout=300)
+    assert child.returncode == 130, output[-2000:]
+    assert len(results(tmp_path)) < scenario_count, "the run went on to its end after the interrupt"
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and alive(set(started)):
+        time.sleep(0.5)
+    left = {pid: started[pid] for pid in alive(set(started))}
+    assert not left, f"left running: {left}"

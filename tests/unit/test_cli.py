@@ -80,3 +80,50 @@ def test_a_bad_option_is_one_line(args: tuple[str, ...], expected: str) -> None:
     result = signoff(*args)
     assert result.returncode == 2
     assert result.stderr.strip() == expected
+
+
+# ----------------------------------------------------------------------------- interrupts
+
+_STUBBORN_CHILD = """
+import pathlib, signal, sys, time
+signal.signal(signal.SIGINT, signal.SIG_IGN if sys.argv[2] == "ignore" else signal.default_int_handler)
+pathlib.Path(sys.argv[1]).write_text("ready")
+try:
+    time.sleep(120)
+except KeyboardInterrupt:
+    sys.exit(2)
+"""
+
+
+def _interrupt_when_ready(flag: Path) -> None:
+    import signal
+    import threading
+    import time
+
+    def send() -> None:
+        deadline = time.monotonic() + 30
+        while not flag.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    threading.Thread(target=send, daemon=True).start()
+
+
+@pytest.mark.parametrize("child_reaction", ["obey", "ignore"])
+def test_an_interrupt_of_signoff_alone_stops_the_child(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, child_reaction: str
+) -> None:
+    """An interrupt sent to the signoff process only (not its group) ends pytest's run, even one
+    that does not react to SIGINT: after the grace period it is terminated."""
+    import time
+
+    from signoff import cli
+
+    monkeypatch.setattr(cli, "INTERRUPT_GRACE", 1.0)
+    flag = tmp_path / "ready"
+    _interrupt_when_ready(flag)
+    started = time.monotonic()
+    code = cli._run_child([sys.executable, "-c", _STUBBORN_CHILD, str(flag), child_reaction], cwd=tmp_path)
+    assert code == cli.EXIT_INTERRUPTED
+    # The child would sleep for 120 s: it was stopped long before.
+    assert time.monotonic() - started < 60
