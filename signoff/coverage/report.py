@@ -4,15 +4,22 @@ Input: what each scenario did (:class:`ScenarioResult`), the catalogue and the C
 function point is
 
 - ``passed`` when every scenario tagged with it passed (at least one);
-- ``failed`` when any of them failed;
-- ``pending`` when no scenario covers it, or some of its scenarios were skipped and none failed
-  (a skipped scenario verified nothing);
+- ``failed`` when any of them failed: the CRM did not do what the acceptance expects (see
+  :mod:`signoff.coverage.outcomes`);
+- ``could_not_check`` when none failed but one could not be checked: the kit could not perform a
+  step (a locator not found, a navigation timeout). It says nothing about the CRM, and is no pass;
+- ``pending`` when no scenario covers it, or some of its scenarios were skipped, or passed while
+  tagged ``@skip``/``@xfail``/``@wip``/``@pending`` (their author says they do not verify the
+  point yet; see :mod:`signoff.coverage.tags`), and none failed;
 - ``not_applicable`` when the catalogue says it does not apply to this CRM kind, or the plan
-  excludes it.
+  excludes it, and none of its scenarios failed. A failing scenario of a point marked not
+  applicable contradicts the mark: the point is ``failed``, with the reason saying so.
 
-Coverage is ``passed / (all - not applicable)``: pending points count against it, as in Serenity
-BDD's requirements coverage, so an untested line of the contract is never mistaken for a passed one.
-The verdict passes when coverage reaches ``min_coverage`` and no function point failed.
+Coverage is ``passed / (all - not applicable)``: pending and could-not-check points count against
+it, as in Serenity BDD's requirements coverage, so an untested line of the contract is never
+mistaken for a passed one. The verdict passes when coverage reaches ``min_coverage``, no function
+point failed or could not be checked, and at least one function point applies: a contract with
+nothing to accept accepts nothing.
 
 Writers: ``coverage.json`` (for the sign-off report and tools), ``coverage.md`` (for review in a
 merge request), ``coverage.html`` (self-contained, bilingual) and a short terminal summary.
@@ -20,10 +27,7 @@ merge request), ``coverage.html`` (self-contained, bilingual) and a short termin
 
 from __future__ import annotations
 
-import html
 import json
-import os
-import tempfile
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -32,12 +36,16 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal
 
+from jinja2 import Environment, PackageLoader, select_autoescape
+
 from signoff.coverage.catalogue import Catalogue, FunctionPoint
 from signoff.coverage.tags import function_point_ids
 from signoff.errors import PlanError
+from signoff.files import write_atomically
 
-Outcome = Literal["passed", "failed", "skipped"]
-OUTCOMES: tuple[Outcome, ...] = ("passed", "failed", "skipped")
+#: What a scenario did: ``could_not_check`` is a failure of the kit, not of the CRM.
+Outcome = Literal["passed", "failed", "could_not_check", "skipped"]
+OUTCOMES: tuple[Outcome, ...] = ("passed", "failed", "could_not_check", "skipped")
 
 SCHEMA = "signoff.coverage/1"
 REPORT_FILES: dict[str, str] = {"json": "coverage.json", "markdown": "coverage.md", "html": "coverage.html"}
@@ -48,6 +56,7 @@ class Status(StrEnum):
 
     PASSED = "passed"
     FAILED = "failed"
+    COULD_NOT_CHECK = "could_not_check"
     PENDING = "pending"
     NOT_APPLICABLE = "not_applicable"
 
@@ -60,6 +69,7 @@ class Status(StrEnum):
 _STATUS_LABELS = {
     Status.PASSED: "passed 通过",
     Status.FAILED: "failed 失败",
+    Status.COULD_NOT_CHECK: "could not check 无法检查",
     Status.PENDING: "pending 待测",
     Status.NOT_APPLICABLE: "not applicable 不适用",
 }
@@ -81,19 +91,32 @@ class ScenarioResult:
     outcome: Outcome
     #: ``features/x.feature:14``, when known.
     location: str = ""
+    #: Its tags that say it does not verify anything yet (``skip``, ``xfail``...): a pass counts as pending.
+    pending_tags: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.outcome not in OUTCOMES:
             raise ValueError(f"scenario {self.id}: outcome {self.outcome!r} is not one of {', '.join(OUTCOMES)}")
         # Accept any iterable (sets from pytest-bdd) but keep a stable, hashable, JSON-friendly order.
         object.__setattr__(self, "tags", tuple(sorted(set(self.tags))))
+        object.__setattr__(self, "pending_tags", tuple(sorted(set(self.pending_tags))))
 
     @property
     def function_points(self) -> tuple[str, ...]:
         return function_point_ids(self.tags)
 
+    @property
+    def counted_as_pending(self) -> bool:
+        """Whether its tags turn what it verified into pending (it did not fail and was tagged so)."""
+        return bool(self.pending_tags) and self.outcome in ("passed", "skipped")
+
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "feature": self.feature, "name": self.name, "location": self.location, "outcome": self.outcome}
+        data: dict[str, Any] = {
+            "id": self.id, "feature": self.feature, "name": self.name, "location": self.location, "outcome": self.outcome,
+        }
+        if self.pending_tags:
+            data["pending_tags"] = list(self.pending_tags)
+        return data
 
 
 @dataclass(frozen=True)
@@ -103,7 +126,7 @@ class PointCoverage:
     point: FunctionPoint
     status: Status
     scenarios: tuple[ScenarioResult, ...]
-    #: Why it is pending or not applicable ("" otherwise).
+    #: Why it is pending, could not be checked, not applicable, or failed although marked not applicable.
     reason: str = ""
 
 
@@ -114,6 +137,7 @@ class Tally:
     total: int = 0
     passed: int = 0
     failed: int = 0
+    could_not_check: int = 0
     pending: int = 0
     not_applicable: int = 0
 
@@ -124,6 +148,7 @@ class Tally:
             total=len(statuses),
             passed=statuses.count(Status.PASSED),
             failed=statuses.count(Status.FAILED),
+            could_not_check=statuses.count(Status.COULD_NOT_CHECK),
             pending=statuses.count(Status.PENDING),
             not_applicable=statuses.count(Status.NOT_APPLICABLE),
         )
@@ -144,6 +169,7 @@ class Tally:
             "applicable": self.applicable,
             "passed": self.passed,
             "failed": self.failed,
+            "could_not_check": self.could_not_check,
             "pending": self.pending,
             "not_applicable": self.not_applicable,
             "coverage_percent": None if coverage is None else round(coverage, 2),
@@ -188,6 +214,22 @@ class CoverageReport:
     #: Function point ids some scenario names but the catalogue does not have, with those scenarios.
     unknown: Mapping[str, tuple[ScenarioResult, ...]] = field(default_factory=dict)
     generated_at: str = ""
+    #: Scenarios the kit could not perform to their end (a kit or page-object problem, not the CRM's).
+    could_not_check: tuple[ScenarioResult, ...] = ()
+    #: Scenarios tagged ``@skip``/``@xfail``/... that ran and did not fail: counted as pending.
+    tagged_pending: tuple[ScenarioResult, ...] = ()
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What the reader must know besides the numbers: what did not count, and why."""
+        notes = []
+        if self.tagged_pending:
+            tags = sorted({f"@{tag}" for scenario in self.tagged_pending for tag in scenario.pending_tags})
+            notes.append(f"{len(self.tagged_pending)} {_scenarios(len(self.tagged_pending))} tagged {'/'.join(tags)} counted as pending")
+        if self.could_not_check:
+            names = ", ".join(_scenario_name(scenario) for scenario in self.could_not_check)
+            notes.append(f"could not check: {len(self.could_not_check)} {_scenarios(len(self.could_not_check))} ({names})")
+        return tuple(notes)
 
     @property
     def points(self) -> tuple[PointCoverage, ...]:
@@ -207,6 +249,7 @@ class CoverageReport:
             "crm_kind": self.crm_kind,
             "min_coverage": self.verdict.min_coverage,
             "verdict": {"passed": self.verdict.passed, "reasons": list(self.verdict.reasons)},
+            "notes": list(self.notes),
             "overall": self.overall.to_dict(),
             "modules": [
                 {
@@ -231,6 +274,8 @@ class CoverageReport:
                 for point in self.points
             ],
             "untraced_scenarios": [scenario.to_dict() for scenario in self.untraced],
+            "could_not_check_scenarios": [scenario.to_dict() for scenario in self.could_not_check],
+            "tagged_pending_scenarios": [scenario.to_dict() for scenario in self.tagged_pending],
             "unknown_function_points": {
                 point_id: [scenario.id for scenario in scenarios] for point_id, scenarios in self.unknown.items()
             },
@@ -264,7 +309,8 @@ def compute_coverage(
     by_point: dict[str, list[ScenarioResult]] = {}
     untraced: list[ScenarioResult] = []
     unknown: dict[str, list[ScenarioResult]] = {}
-    for result in sorted(results, key=lambda r: r.id):
+    ordered = sorted(results, key=lambda r: r.id)
+    for result in ordered:
         ids = result.function_points
         if not ids:
             untraced.append(result)
@@ -285,30 +331,61 @@ def compute_coverage(
         untraced=tuple(untraced),
         unknown={point_id: tuple(scenarios) for point_id, scenarios in sorted(unknown.items())},
         generated_at=generated_at if generated_at is not None else datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        could_not_check=tuple(result for result in ordered if result.outcome == "could_not_check"),
+        tagged_pending=tuple(result for result in ordered if result.counted_as_pending),
     )
 
 
 def _cover(point: FunctionPoint, scenarios: tuple[ScenarioResult, ...], crm_kind: str, excluded: frozenset[str]) -> PointCoverage:
-    # Not applicable wins over results: a scenario that runs anyway does not put the line back in the contract.
-    if not point.applies_to(crm_kind):
-        return PointCoverage(point, Status.NOT_APPLICABLE, scenarios, f"does not apply to {crm_kind}")
-    if point.id in excluded:
-        return PointCoverage(point, Status.NOT_APPLICABLE, scenarios, "excluded by the acceptance plan")
     outcomes = [scenario.outcome for scenario in scenarios]
+    unchecked = outcomes.count("could_not_check")
+    not_applicable = ""
+    if not point.applies_to(crm_kind):
+        not_applicable = f"does not apply to {crm_kind}"
+    elif point.id in excluded:
+        not_applicable = "excluded by the acceptance plan"
+    if not_applicable:
+        # A failing scenario contradicts the mark: the CRM was checked and found wanting, and no
+        # mark may hide that. Anything else (a pass, a step the kit could not perform on a screen the
+        # CRM does not have) leaves the point out of the contract.
+        if "failed" in outcomes:
+            reason = f"marked not applicable ({not_applicable}) but its scenario failed"
+            return PointCoverage(point, Status.FAILED, scenarios, reason)
+        if unchecked:
+            not_applicable += f"; {unchecked} of {len(outcomes)} {_scenarios(len(outcomes))} could not be checked"
+        return PointCoverage(point, Status.NOT_APPLICABLE, scenarios, not_applicable)
     if "failed" in outcomes:
         return PointCoverage(point, Status.FAILED, scenarios)
+    if unchecked:
+        reason = f"{unchecked} of {len(outcomes)} {_scenarios(len(outcomes))} could not be checked"
+        return PointCoverage(point, Status.COULD_NOT_CHECK, scenarios, reason)
     if not scenarios:
         return PointCoverage(point, Status.PENDING, scenarios, "no scenario covers it")
     skipped = outcomes.count("skipped")
     if skipped:
         return PointCoverage(point, Status.PENDING, scenarios, f"{skipped} of {len(outcomes)} scenarios skipped")
+    tagged = [scenario for scenario in scenarios if scenario.counted_as_pending]
+    if tagged:
+        tags = "/".join(sorted({f"@{tag}" for scenario in tagged for tag in scenario.pending_tags}))
+        reason = f"{len(tagged)} of {len(outcomes)} {_scenarios(len(outcomes))} tagged {tags}, counted as pending"
+        return PointCoverage(point, Status.PENDING, scenarios, reason)
     return PointCoverage(point, Status.PASSED, scenarios)
+
+
+def _scenarios(count: int) -> str:
+    return "scenario" if count == 1 else "scenarios"
+
+
+def _scenario_name(scenario: ScenarioResult) -> str:
+    return f"{scenario.feature} / {scenario.name}" if scenario.feature else scenario.name
 
 
 def _verdict(
     modules: list[ModuleCoverage], overall: Tally, min_coverage: float, unknown: Mapping[str, object]
 ) -> Verdict:
     reasons = []
+    if not overall.applicable:
+        reasons.append("no function point applies to this acceptance: there is nothing to accept")
     # Compare exact counts, not a rounded percentage: 99.96% must not pass a 100% requirement.
     if overall.applicable and overall.passed * 100.0 < min_coverage * overall.applicable:
         reasons.append(f"coverage {_percent(overall.coverage)} is below the required {min_coverage:.1f}%")
@@ -316,6 +393,10 @@ def _verdict(
     if failed:
         plural = "s" if len(failed) > 1 else ""
         reasons.append(f"{len(failed)} function point{plural} failed: {', '.join(failed)}")
+    unchecked = [point.point.id for module in modules for point in module.points if point.status is Status.COULD_NOT_CHECK]
+    if unchecked:
+        plural = "s" if len(unchecked) > 1 else ""
+        reasons.append(f"{len(unchecked)} function point{plural} could not be checked: {', '.join(unchecked)}")
     if unknown:
         reasons.append(f"scenarios tag unknown function points: {', '.join(sorted(unknown))}")
     return Verdict(passed=not reasons, min_coverage=min_coverage, reasons=tuple(reasons))
@@ -329,7 +410,7 @@ def render_json(report: CoverageReport) -> str:
 
 
 def render_summary(report: CoverageReport, *, max_failed: int = 10) -> str:
-    """A few lines for the terminal: one per module, the overall line, failed points, the verdict."""
+    """A few lines for the terminal: one per module, the overall line, failed points, notes, the verdict."""
     rows = [(module.label, module.tally) for module in report.modules] + [("Overall 总计", report.overall)]
     width = max(_width(label) for label, _ in rows)
     counts = [f"{tally.passed}/{tally.applicable}" for _, tally in rows]
@@ -341,15 +422,18 @@ def render_summary(report: CoverageReport, *, max_failed: int = 10) -> str:
     for (label, tally), count in zip(rows, counts, strict=True):
         lines.append(
             f"  {_pad(label, width)}  {_percent(tally.coverage):>6}  {count:>{count_width}} passed, "
-            f"{tally.failed} failed, {tally.pending} pending, {tally.not_applicable} n/a"
+            f"{tally.failed} failed, {tally.could_not_check} could not check, {tally.pending} pending, "
+            f"{tally.not_applicable} n/a"
         )
     failed = [point for point in report.points if point.status is Status.FAILED]
     for point in failed[:max_failed]:
-        lines.append(f"  failed 失败: {point.point.id} {point.point.title_en} / {point.point.title_zh}")
+        reason = f" ({point.reason})" if point.reason else ""
+        lines.append(f"  failed 失败: {point.point.id} {point.point.title_en} / {point.point.title_zh}{reason}")
     if len(failed) > max_failed:
         lines.append(f"  ... and {len(failed) - max_failed} more failed function points")
     if report.untraced:
         lines.append(f"  {len(report.untraced)} scenario(s) name no function point")
+    lines += [f"  {note}" for note in report.notes]
     verdict = f"Verdict 结论: {report.verdict.label}"
     if report.verdict.reasons:
         verdict += " — " + "; ".join(report.verdict.reasons)
@@ -363,15 +447,18 @@ def render_markdown(report: CoverageReport) -> str:
         "",
         f"CRM: `{report.crm_kind or '(any)'}` · catalogue: `{report.catalogue}` · generated {report.generated_at}",
         "",
-        f"**Verdict 结论: {report.verdict.label}** — required {report.verdict.min_coverage:.1f}% and no failed function point.",
+        f"**Verdict 结论: {report.verdict.label}** — {_REQUIREMENT.format(report.verdict.min_coverage)}",
     ]
     out += [f"- {_md(reason)}" for reason in report.verdict.reasons]
+    if report.notes:
+        out += ["", "Notes 说明:", ""] + [f"- {_md(note)}" for note in report.notes]
     out += [
         "",
         "## Modules 功能模块",
         "",
-        "| Module 功能模块 | Function points 功能点 | Passed 通过 | Failed 失败 | Pending 待测 | Not applicable 不适用 | Coverage 覆盖率 |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| Module 功能模块 | Function points 功能点 | Passed 通过 | Failed 失败 | Could not check 无法检查 | "
+        "Pending 待测 | Not applicable 不适用 | Coverage 覆盖率 |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for label, tally in [(module.label, module.tally) for module in report.modules]:
         out.append(_md_tally_row(_md(label), tally))
@@ -387,110 +474,62 @@ def render_markdown(report: CoverageReport) -> str:
         ]
         for point in module.points:
             status = point.status.label + (f" ({point.reason})" if point.reason else "")
-            scenarios = "<br>".join(_md(f"{s.outcome}: {s.feature} / {s.name}") for s in point.scenarios) or "—"
+            scenarios = "<br>".join(_md(f"{_outcome_label(s)}: {s.feature} / {s.name}") for s in point.scenarios) or "—"
             out.append(
                 f"| {point.point.id} | {_md(point.point.title_en)} | {_md(point.point.title_zh)} | "
                 f"{_PRIORITY_LABELS[point.point.priority]} | {_md(status)} | {scenarios} |"
             )
     if report.untraced:
         out += ["", "## Scenarios naming no function point 未关联功能点的场景", ""]
-        out += [f"- {_md(s.feature)} / {_md(s.name)} ({s.outcome})" for s in report.untraced]
+        out += [f"- {_md(s.feature)} / {_md(s.name)} ({_outcome_label(s)})" for s in report.untraced]
     if report.unknown:
         out += ["", "## Unknown function points 未知功能点", ""]
         out += [f"- {point_id}: {_md(', '.join(s.name for s in scenarios))}" for point_id, scenarios in report.unknown.items()]
     return "\n".join(out) + "\n"
 
 
+#: The HTML page's template, shipped with the package (``signoff/coverage/templates/``).
+HTML_TEMPLATE = "coverage.html"
+
+_TEMPLATES = Environment(
+    loader=PackageLoader("signoff.coverage", "templates"),
+    # Feature, scenario and catalogue texts are the users' words: escaped, always.
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
+_TEMPLATES.filters["percent"] = lambda value: _percent(value)
+_TEMPLATES.filters["outcome"] = lambda scenario: _outcome_label(scenario)
+
+
 def render_html(report: CoverageReport) -> str:
     """A self-contained page (inline CSS, no script, no outside resource) that opens from ``file://``."""
-    e = html.escape
-    verdict_class = "ok" if report.verdict.passed else "bad"
-    reasons = "".join(f"<li>{e(reason)}</li>" for reason in report.verdict.reasons)
-    module_rows = "".join(_html_tally_row(e(module.label), module.tally) for module in report.modules)
-    module_rows += _html_tally_row("<strong>Overall 总计</strong>", report.overall, css="overall")
-    details = []
-    for module in report.modules:
-        rows = []
-        for point in module.points:
-            scenarios = "".join(
-                f'<li class="{e(s.outcome)}">{e(s.outcome)}: {e(s.feature)} / {e(s.name)}'
-                + (f' <span class="loc">{e(s.location)}</span>' if s.location else "")
-                + "</li>"
-                for s in point.scenarios
-            )
-            reason = f'<div class="reason">{e(point.reason)}</div>' if point.reason else ""
-            notes = f'<div class="notes">{e(point.point.notes)}</div>' if point.point.notes else ""
-            rows.append(
-                f"<tr><td class=\"id\">{e(point.point.id)}</td>"
-                f"<td>{e(point.point.title_en)}<div lang=\"zh-CN\">{e(point.point.title_zh)}</div>{notes}</td>"
-                f"<td>{e(_PRIORITY_LABELS[point.point.priority])}</td>"
-                f'<td><span class="chip {point.status.value}">{e(point.status.label)}</span>{reason}</td>'
-                f"<td><ul>{scenarios}</ul></td></tr>"
-            )
-        details.append(
-            f"<h3>{e(module.label)} <small>{_percent(module.tally.coverage)}</small></h3>"
-            "<table><thead><tr><th>ID</th><th>Function point 功能点</th><th>Priority 优先级</th>"
-            "<th>Status 状态</th><th>Scenarios 场景</th></tr></thead><tbody>"
-            + "".join(rows)
-            + "</tbody></table>"
-        )
-    extra = ""
-    if report.untraced:
-        items = "".join(f"<li>{e(s.feature)} / {e(s.name)} ({e(s.outcome)})</li>" for s in report.untraced)
-        extra += f"<h2>Scenarios naming no function point · 未关联功能点的场景</h2><ul>{items}</ul>"
-    if report.unknown:
-        items = "".join(
-            f"<li>{e(point_id)}: {e(', '.join(s.name for s in scenarios))}</li>" for point_id, scenarios in report.unknown.items()
-        )
-        extra += f"<h2>Unknown function points · 未知功能点</h2><ul>{items}</ul>"
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Function-point coverage · 功能点覆盖率</title>
-<style>{_CSS}</style>
-</head>
-<body>
-<h1>Function-point coverage · <span lang="zh-CN">功能点覆盖率</span></h1>
-<p class="meta">CRM: <code>{e(report.crm_kind or "(any)")}</code> · catalogue: <code>{e(report.catalogue)}</code> · generated {e(report.generated_at)}</p>
-<div class="verdict {verdict_class}"><strong>Verdict · 结论: {e(report.verdict.label)}</strong>
- — required {report.verdict.min_coverage:.1f}% and no failed function point.<ul>{reasons}</ul></div>
-<h2>Modules · 功能模块</h2>
-<table class="summary"><thead><tr><th>Module 功能模块</th><th>Function points 功能点</th><th>Passed 通过</th>
-<th>Failed 失败</th><th>Pending 待测</th><th>Not applicable 不适用</th><th>Coverage 覆盖率</th></tr></thead>
-<tbody>{module_rows}</tbody></table>
-<h2>Function points · 功能点</h2>
-{"".join(details)}
-{extra}
-</body>
-</html>
-"""
+    return _TEMPLATES.get_template(HTML_TEMPLATE).render(
+        report=report, requirement=_REQUIREMENT.format(report.verdict.min_coverage), priorities=_PRIORITY_LABELS
+    )
 
 
 def write_reports(report: CoverageReport, directory: str | Path) -> dict[str, Path]:
-    """Write ``coverage.json``, ``coverage.md`` and ``coverage.html`` into ``directory``; their paths by kind."""
+    """Write ``coverage.json``, ``coverage.md`` and ``coverage.html`` into ``directory``; their paths by kind.
+
+    Each file appears whole (the sign-off report may read them while a run writes them) and is
+    readable by whoever the umask lets read, like any report the CI publishes.
+    """
     folder = Path(directory)
-    folder.mkdir(parents=True, exist_ok=True)
     contents = {"json": render_json(report), "markdown": render_markdown(report), "html": render_html(report)}
-    written = {}
-    for kind, text in contents.items():
-        path = folder / REPORT_FILES[kind]
-        _write_atomically(path, text)
-        written[kind] = path
-    return written
+    return {kind: write_atomically(folder / REPORT_FILES[kind], text) for kind, text in contents.items()}
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    # The sign-off report reads these files: it must never see half of one.
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+_REQUIREMENT = "required {:.1f}%, no failed or unchecked function point, and at least one that applies."
+
+
+def _outcome_label(scenario: ScenarioResult) -> str:
+    """A scenario's outcome as a reader says it; a pass that its tags turn into pending says so."""
+    label = scenario.outcome.replace("_", " ")
+    if scenario.counted_as_pending:
+        label += f" (tagged {', '.join('@' + tag for tag in scenario.pending_tags)}: counted as pending)"
+    return label
 
 
 def _percent(value: float | None) -> str:
@@ -512,39 +551,6 @@ def _md(text: str) -> str:
 
 def _md_tally_row(label: str, tally: Tally) -> str:
     return (
-        f"| {label} | {tally.total} | {tally.passed} | {tally.failed} | {tally.pending} | "
+        f"| {label} | {tally.total} | {tally.passed} | {tally.failed} | {tally.could_not_check} | {tally.pending} | "
         f"{tally.not_applicable} | {_percent(tally.coverage)} |"
     )
-
-
-def _html_tally_row(label: str, tally: Tally, css: str = "") -> str:
-    coverage = tally.coverage
-    bar = "" if coverage is None else f'<div class="bar"><div style="width:{coverage:.1f}%"></div></div>'
-    return (
-        f'<tr class="{css}"><td>{label}</td><td>{tally.total}</td><td>{tally.passed}</td><td>{tally.failed}</td>'
-        f"<td>{tally.pending}</td><td>{tally.not_applicable}</td><td>{_percent(coverage)}{bar}</td></tr>"
-    )
-
-
-_CSS = """
-body{font-family:system-ui,"Segoe UI","Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:2em;color:#222;max-width:80em}
-h1{font-size:1.6em}h3 small{color:#666;font-weight:normal}
-.meta{color:#555}
-table{border-collapse:collapse;width:100%;margin:.5em 0 1.5em}
-th,td{border:1px solid #ddd;padding:.35em .6em;text-align:left;vertical-align:top}
-th{background:#f4f4f4}
-table.summary td:not(:first-child){text-align:right}
-tr.overall td{background:#fafafa}
-td.id{white-space:nowrap;font-family:monospace}
-td ul{margin:0;padding-left:1.1em}
-.verdict{padding:.8em 1em;border-radius:6px;margin:1em 0}
-.verdict.ok{background:#e6f4ea;border:1px solid #34a853}
-.verdict.bad{background:#fce8e6;border:1px solid #d93025}
-.chip{display:inline-block;padding:.1em .5em;border-radius:1em;font-size:.9em;white-space:nowrap}
-.chip.passed{background:#e6f4ea;color:#137333}.chip.failed{background:#fce8e6;color:#a50e0e}
-.chip.pending{background:#fef7e0;color:#8a6d00}.chip.not_applicable{background:#eee;color:#555}
-li.failed{color:#a50e0e}li.skipped{color:#8a6d00}
-.reason,.notes,.loc{color:#666;font-size:.85em}
-.bar{background:#eee;height:.4em;border-radius:.2em;margin-top:.2em}
-.bar div{background:#34a853;height:100%;border-radius:.2em}
-"""

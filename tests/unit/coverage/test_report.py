@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -78,13 +80,69 @@ def test_not_applicable_depends_on_the_crm_kind(catalogue: Catalogue) -> None:
 
 
 def test_plan_exclusions_are_not_applicable_even_when_scenarios_ran(catalogue: Catalogue) -> None:
-    scenario = result("a", "failed", "FP-SAL-002")
+    scenario = result("a", "passed", "FP-SAL-002")
     report = compute_coverage([scenario], catalogue, not_applicable=["FP-SAL-002"])
     (covered,) = [p for p in report.points if p.point.id == "FP-SAL-002"]
     assert covered.status is Status.NOT_APPLICABLE
     assert covered.reason == "excluded by the acceptance plan"
     assert covered.scenarios == (scenario,)
     assert report.verdict.reasons == ("coverage 0.0% is below the required 100.0%",)
+
+
+@pytest.mark.parametrize(
+    ("crm_kind", "excluded", "why"),
+    [("creme", (), "does not apply to creme"), ("", ("FP-CUS-003",), "excluded by the acceptance plan")],
+    ids=["catalogue", "plan"],
+)
+def test_a_failing_scenario_of_a_point_marked_not_applicable_fails_it(
+    catalogue: Catalogue, crm_kind: str, excluded: tuple[str, ...], why: str
+) -> None:
+    # The CRM was checked and found wanting: a "not applicable" mark must not turn that into "met".
+    everything = [result("all", "passed", *catalogue.ids), result("contradiction", "failed", "FP-CUS-003")]
+    report = compute_coverage(everything, catalogue, crm_kind, not_applicable=excluded)
+    (covered,) = [p for p in report.points if p.point.id == "FP-CUS-003"]
+    assert covered.status is Status.FAILED
+    assert covered.reason == f"marked not applicable ({why}) but its scenario failed"
+    assert not report.verdict.passed
+    assert "1 function point failed: FP-CUS-003" in report.verdict.reasons
+    assert f"failed 失败: FP-CUS-003 title of FP-CUS-003 / FP-CUS-003 的标题 (marked not applicable ({why})" in render_summary(report)
+
+
+def test_a_step_the_kit_could_not_perform_on_a_point_marked_not_applicable_leaves_it_so(catalogue: Catalogue) -> None:
+    # A screen this CRM does not have cannot be found: that is what "not applicable" means.
+    report = compute_coverage([result("gone", "could_not_check", "FP-CUS-003")], catalogue, "creme")
+    (covered,) = [p for p in report.points if p.point.id == "FP-CUS-003"]
+    assert covered.status is Status.NOT_APPLICABLE
+    assert covered.reason == "does not apply to creme; 1 of 1 scenario could not be checked"
+
+
+def test_could_not_check_is_its_own_status_and_never_a_pass(catalogue: Catalogue) -> None:
+    everything = [result("all", "passed", *catalogue.ids), result("stale selector", "could_not_check", "FP-CUS-001")]
+    report = compute_coverage(everything, catalogue, "creme", min_coverage=50.0)
+    assert report.status_of("FP-CUS-001") is Status.COULD_NOT_CHECK
+    assert report.overall == Tally(total=5, passed=3, could_not_check=1, not_applicable=1)
+    assert report.overall.coverage == 75.0
+    # Coverage is above the threshold, yet the verdict fails: a check that did not complete is no pass.
+    assert report.verdict.reasons == ("1 function point could not be checked: FP-CUS-001",)
+    assert [s.name for s in report.could_not_check] == ["stale selector"]
+    assert "could not check: 1 scenario (Customers / stale selector)" in render_summary(report)
+    # A failure of the CRM outranks a check the kit could not make.
+    failed = compute_coverage([*everything, result("defect", "failed", "FP-CUS-001")], catalogue, "creme")
+    assert failed.status_of("FP-CUS-001") is Status.FAILED
+
+
+def test_a_pass_tagged_skip_or_xfail_counts_as_pending_and_the_report_says_so(catalogue: Catalogue) -> None:
+    tagged = ScenarioResult("t", "Customers", "not ready", ("FP-CUS-001",), "passed", pending_tags=("xfail",))
+    report = compute_coverage([tagged, result("b", "passed", "FP-CUS-002")], catalogue, "creme")
+    assert report.status_of("FP-CUS-001") is Status.PENDING
+    assert report.status_of("FP-CUS-002") is Status.PASSED
+    assert report.notes == ("1 scenario tagged @xfail counted as pending",)
+    assert "  1 scenario tagged @xfail counted as pending" in render_summary(report).splitlines()
+    assert "1 scenario tagged @xfail counted as pending" in render_markdown(report)
+    assert "1 scenario tagged @xfail counted as pending" in render_html(report)
+    # Its failure is a failure, tag or not.
+    failing = replace(tagged, outcome="failed")
+    assert compute_coverage([failing], catalogue, "creme").status_of("FP-CUS-001") is Status.FAILED
 
 
 def test_outline_rows_each_count(catalogue: Catalogue) -> None:
@@ -115,7 +173,9 @@ def test_a_module_with_nothing_applicable_has_no_percentage() -> None:
     catalogue = Catalogue((point("FP-A", "Only", not_applicable_for=frozenset({"creme"})),))
     report = compute_coverage([], catalogue, "creme")
     assert report.overall.coverage is None
-    assert report.verdict.passed
+    # Nothing to accept is not an acceptance.
+    assert not report.verdict.passed
+    assert report.verdict.reasons == ("no function point applies to this acceptance: there is nothing to accept",)
     assert "—" in render_summary(report)
 
 
@@ -166,7 +226,7 @@ def test_plan_mistakes_are_plan_errors(catalogue: Catalogue) -> None:
 
 
 def test_scenario_result_checks_its_outcome_and_orders_tags() -> None:
-    with pytest.raises(ValueError, match="outcome 'error' is not one of passed, failed, skipped"):
+    with pytest.raises(ValueError, match="outcome 'error' is not one of passed, failed, could_not_check, skipped"):
         result("a", "error")
     scenario = ScenarioResult("id", "F", "S", {"smoke", "FP-B", "@FP-A"}, "passed")  # type: ignore[arg-type]
     assert scenario.tags == ("@FP-A", "FP-B", "smoke")
@@ -195,7 +255,8 @@ def test_json(report: CoverageReport) -> None:
     assert data["schema"] == "signoff.coverage/1"
     assert data["crm_kind"] == "creme"
     assert data["overall"] == {
-        "total": 5, "applicable": 4, "passed": 1, "failed": 1, "pending": 2, "not_applicable": 1, "coverage_percent": 25.0,
+        "total": 5, "applicable": 4, "passed": 1, "failed": 1, "could_not_check": 0, "pending": 2, "not_applicable": 1,
+        "coverage_percent": 25.0,
     }
     assert data["verdict"]["passed"] is False
     assert [m["name"] for m in data["modules"]] == ["Customer information", "Sales automation"]
@@ -210,8 +271,8 @@ def test_json(report: CoverageReport) -> None:
 def test_markdown(report: CoverageReport) -> None:
     text = render_markdown(report)
     assert text.startswith("# Function-point coverage 功能点覆盖率\n")
-    assert "| Customer information 客户信息 | 3 | 1 | 1 | 0 | 1 | 50.0% |" in text
-    assert "| **Overall 总计** | 5 | 1 | 1 | 2 | 1 | 25.0% |" in text
+    assert "| Customer information 客户信息 | 3 | 1 | 1 | 0 | 0 | 1 | 50.0% |" in text
+    assert "| **Overall 总计** | 5 | 1 | 1 | 0 | 2 | 1 | 25.0% |" in text
     assert "Add \\| pipe" in text  # a pipe in a name does not break the table
     assert "**Verdict 结论: not met 未达到**" in text
     # Every table row has as many cells as its header.
@@ -235,8 +296,8 @@ def test_html_is_self_contained_bilingual_and_escaped(report: CoverageReport) ->
 def test_summary_is_a_few_lines(report: CoverageReport) -> None:
     lines = render_summary(report).splitlines()
     assert lines[0].startswith("Function-point coverage 功能点覆盖率 — CRM: creme")
-    assert re.search(r"Customer information 客户信息\s+50\.0%\s+1/2 passed, 1 failed, 0 pending, 1 n/a", lines[1])
-    assert re.search(r"Sales automation 销售自动化\s+0\.0%\s+0/2 passed, 0 failed, 2 pending, 0 n/a", lines[2])
+    assert re.search(r"Customer information 客户信息\s+50\.0%\s+1/2 passed, 1 failed, 0 could not check, 0 pending, 1 n/a", lines[1])
+    assert re.search(r"Sales automation 销售自动化\s+0\.0%\s+0/2 passed, 0 failed, 0 could not check, 2 pending, 0 n/a", lines[2])
     assert re.search(r"Overall 总计\s+25\.0%\s+1/4 passed", lines[3])
     assert "failed 失败: FP-CUS-002" in lines[4]
     assert lines[-1].startswith("Verdict 结论: not met 未达到 — coverage 25.0% is below the required 100.0%")
@@ -256,3 +317,20 @@ def test_write_reports(report: CoverageReport, tmp_path: Path) -> None:
     # Written again, the files are replaced in place, with no temporary file left behind.
     write_reports(report, tmp_path / "out" / "coverage")
     assert len(list(written["json"].parent.iterdir())) == 3
+
+
+def test_written_reports_are_readable_by_others(report: CoverageReport, tmp_path: Path) -> None:
+    # A report published from a CI job or a shared folder is read by people other than its writer.
+    previous = os.umask(0o022)
+    try:
+        written = write_reports(report, tmp_path / "coverage")
+    finally:
+        os.umask(previous)
+    for path in written.values():
+        assert path.stat().st_mode & 0o044 == 0o044, f"{path.name}: {oct(path.stat().st_mode)}"
+
+
+def test_the_html_page_comes_from_the_packaged_template() -> None:
+    from importlib.resources import files
+
+    assert files("signoff.coverage").joinpath("templates", "coverage.html").is_file()
