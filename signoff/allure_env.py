@@ -6,8 +6,14 @@ They go into the ``allure-results`` folder before ``allure generate`` runs:
   ``environment.properties`` as ISO-8859-1, which garbles Chinese and accented values; its XML reader
   honours the encoding declared in the file, so Signoff writes XML only.
 - ``categories.json``: sorts failures for the people who sign off: CRM defects (the product did not
-  do what the acceptance expects), broken tests and environment trouble (errors, timeouts), and
-  undefined steps (a feature file speaks a phrase that no step definition knows).
+  do what the acceptance expects, or answered with a server error), checks that could not be made
+  (the kit could not perform a step: a locator not found, a navigation timeout, the CRM or browser
+  not reachable; says nothing about the CRM), and undefined steps (a feature file speaks a phrase
+  that no step definition knows). The rule behind the first two is
+  :func:`signoff.coverage.outcomes.failure_kind`; Signoff's pytest plugin raises a page object's
+  Playwright assertion again as :class:`~signoff.coverage.outcomes.CouldNotCheck` (broken) and a
+  step behind a server error as :class:`~signoff.coverage.outcomes.CRMServerError` (failed), so
+  that Allure's status agrees with it.
 - ``executor.json``: who ran the acceptance and where, shown in the report and its trend links.
 
 How Allure 2 applies categories (``CategoriesPlugin.matches``): a result joins EVERY category whose
@@ -19,19 +25,19 @@ explicitly, and :func:`matching_categories` mirrors that logic for tests and sum
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any, Final
+
+from signoff.files import write_atomically
 
 ENVIRONMENT_FILE: Final = "environment.xml"
 CATEGORIES_FILE: Final = "categories.json"
 EXECUTOR_FILE: Final = "executor.json"
 
 CRM_DEFECTS: Final = "CRM defects"
-BROKEN_OR_ENVIRONMENT: Final = "Broken tests / environment"
+COULD_NOT_CHECK: Final = "Could not check (kit, page object or environment)"
 UNDEFINED_STEPS: Final = "Undefined steps"
 
 # pytest-bdd says "Step definition is not found: ..."; Signoff's plugin rewrites that into
@@ -40,34 +46,41 @@ _UNDEFINED = r"(?:step definition is not found|undefined step)"
 # pytest-timeout ends a hung test with pytest.fail("Timeout (>Ns) from pytest-timeout."), which
 # allure-pytest records as *failed*: without this it would be counted as a CRM defect.
 _TIMEOUT_FAILURE = r"failed: timeout\b"
+# Playwright's expect() raises AssertionError when the screen never shows what a page object waits
+# for: a wait of the kit that ran out, not an expectation of the acceptance. Signoff re-raises it as
+# CouldNotCheck (broken); this catches one that reached Allure unchanged (raised outside a step).
+_PLAYWRIGHT_EXPECT = r"assertionerror: (?:locator|page|apiresponse) expected\b"
 
 # Inline flags rather than engine options: Java (Allure) and Python (our tests, summaries) then read
 # the same expression the same way. (?s) also matches Allure's own DOTALL; (?i) is ASCII-only in Java,
 # which is all these phrases need.
 UNDEFINED_STEP_REGEX: Final = rf"(?is).*{_UNDEFINED}.*"
-CRM_DEFECT_REGEX: Final = rf"(?is)(?!.*{_UNDEFINED})(?!{_TIMEOUT_FAILURE}).*"
+CRM_DEFECT_REGEX: Final = rf"(?is)(?!.*{_UNDEFINED})(?!{_TIMEOUT_FAILURE})(?!{_PLAYWRIGHT_EXPECT}).*"
 BROKEN_REGEX: Final = rf"(?is)(?!.*{_UNDEFINED}).*"
-TIMEOUT_FAILURE_REGEX: Final = rf"(?is)(?!.*{_UNDEFINED}){_TIMEOUT_FAILURE}.*"
+TIMEOUT_FAILURE_REGEX: Final = rf"(?is)(?!.*{_UNDEFINED})(?:{_TIMEOUT_FAILURE}|{_PLAYWRIGHT_EXPECT}).*"
 
 _CATEGORY_RULES: Final[tuple[tuple[str, str, tuple[str, ...], str], ...]] = (
     (
         CRM_DEFECTS,
-        "An expectation of the acceptance was not met by the CRM: a product defect to triage with the vendor.",
+        (
+            "An expectation of the acceptance was not met by the CRM, or the CRM answered with a server error "
+            "(HTTP 5xx): a product defect to triage with the vendor."
+        ),
         ("failed",),
         CRM_DEFECT_REGEX,
     ),
     (
-        BROKEN_OR_ENVIRONMENT,
+        COULD_NOT_CHECK,
         (
-            "The test could not run to its end (error, timeout, CRM or browser not reachable): fix the "
-            "test or the environment and run again; says nothing about the CRM yet."
+            "The kit could not perform a step (a locator not found, a navigation timeout, the CRM or browser "
+            "not reachable): fix the page object or the environment and run again; says nothing about the CRM yet."
         ),
         ("broken",),
         BROKEN_REGEX,
     ),
     (
-        BROKEN_OR_ENVIRONMENT,
-        "A test that ran out of time (pytest-timeout).",
+        COULD_NOT_CHECK,
+        "A test that ran out of time (pytest-timeout), or a page object's wait that ran out.",
         ("failed",),
         TIMEOUT_FAILURE_REGEX,
     ),
@@ -137,13 +150,13 @@ def write_environment(results_dir: Path, facts: dict[str, str]) -> Path:
         ET.SubElement(parameter, "value").text = _xml_text(str(value))
     ET.indent(root)
     body = ET.tostring(root, encoding="utf-8", xml_declaration=True)
-    return _write_atomically(Path(results_dir) / ENVIRONMENT_FILE, body + b"\n")
+    return write_atomically(Path(results_dir) / ENVIRONMENT_FILE, body + b"\n")
 
 
 def write_categories(results_dir: Path) -> Path:
-    """Write ``categories.json`` (CRM defects, broken tests / environment, undefined steps)."""
+    """Write ``categories.json`` (CRM defects, could not check, undefined steps)."""
     text = json.dumps(categories(), ensure_ascii=False, indent=2) + "\n"
-    return _write_atomically(Path(results_dir) / CATEGORIES_FILE, text.encode("utf-8"))
+    return write_atomically(Path(results_dir) / CATEGORIES_FILE, text)
 
 
 def write_executor(
@@ -171,24 +184,8 @@ def write_executor(
     if report_url:
         executor["reportUrl"] = report_url
     text = json.dumps(executor, ensure_ascii=False, indent=2) + "\n"
-    return _write_atomically(Path(results_dir) / EXECUTOR_FILE, text.encode("utf-8"))
+    return write_atomically(Path(results_dir) / EXECUTOR_FILE, text)
 
 
 def _xml_text(text: str) -> str:
     return _XML_FORBIDDEN.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
-
-
-def _write_atomically(path: Path, data: bytes) -> Path:
-    # Report generation may start while a run is still writing: never let it read half a file.
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        # mkstemp makes the file private (0600); results are read by whoever builds the report.
-        os.fchmod(fd, 0o644)
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import re
 import time
 import xml.etree.ElementTree as ET
@@ -17,7 +18,7 @@ import pytest
 
 from signoff import allure_env
 from signoff.allure_env import (
-    BROKEN_OR_ENVIRONMENT,
+    COULD_NOT_CHECK,
     CRM_DEFECTS,
     UNDEFINED_STEPS,
     matching_categories,
@@ -71,6 +72,17 @@ def test_environment_xml_survives_characters_xml_cannot_carry(tmp_path: Path) ->
     assert values == {"log": "line\\x01end\ttab\nnext", "n": "3"}
 
 
+def test_allure_files_are_readable_by_others(tmp_path: Path) -> None:
+    # Whoever builds the report (a CI job, a colleague) is often not who ran the acceptance.
+    previous = os.umask(0o022)
+    try:
+        written = [write_environment(tmp_path, FACTS), write_categories(tmp_path), write_executor(tmp_path, "ci")]
+    finally:
+        os.umask(previous)
+    for path in written:
+        assert path.stat().st_mode & 0o044 == 0o044, f"{path.name}: {oct(path.stat().st_mode)}"
+
+
 def test_environment_xml_replaces_the_previous_one(tmp_path: Path) -> None:
     write_environment(tmp_path, {"a": "1"})
     write_environment(tmp_path, {"b": "2"})
@@ -86,7 +98,7 @@ def test_environment_xml_replaces_the_previous_one(tmp_path: Path) -> None:
 def test_categories_file_is_the_three_groups_for_flaky_and_steady_results(tmp_path: Path) -> None:
     data = json.loads(write_categories(tmp_path).read_text(encoding="utf-8"))
 
-    assert {c["name"] for c in data} == {CRM_DEFECTS, BROKEN_OR_ENVIRONMENT, UNDEFINED_STEPS}
+    assert {c["name"] for c in data} == {CRM_DEFECTS, COULD_NOT_CHECK, UNDEFINED_STEPS}
     steady = [c for c in data if not c["flaky"]]
     flaky = [c for c in data if c["flaky"]]
     assert [{**c, "flaky": True} for c in steady] == flaky
@@ -123,17 +135,19 @@ SIGNOFF_UNDEFINED = (
     [
         ("failed", ASSERTION, CRM_DEFECTS),
         ("failed", "AssertionError", CRM_DEFECTS),
-        # An expectation that waited and was not met is still the CRM's doing, "timeout" or not.
-        ("failed", PLAYWRIGHT_EXPECT, CRM_DEFECTS),
-        ("broken", PLAYWRIGHT_TIMEOUT, BROKEN_OR_ENVIRONMENT),
-        ("broken", CONNECTION, BROKEN_OR_ENVIRONMENT),
+        # A page object's expect() that waited in vain is a wait of the kit, not the CRM's doing.
+        ("failed", PLAYWRIGHT_EXPECT, COULD_NOT_CHECK),
+        ("broken", "signoff.coverage.outcomes.CouldNotCheck: " + PLAYWRIGHT_EXPECT[len("AssertionError: "):], COULD_NOT_CHECK),
+        ("failed", "signoff.coverage.outcomes.CRMServerError: the CRM answered HTTP 500 on GET /opportunities/7", CRM_DEFECTS),
+        ("broken", PLAYWRIGHT_TIMEOUT, COULD_NOT_CHECK),
+        ("broken", CONNECTION, COULD_NOT_CHECK),
         (
             "broken",
             "signoff.errors.TargetError: Creme did not answer on http://127.0.0.1:8000 in 60 s",
-            BROKEN_OR_ENVIRONMENT,
+            COULD_NOT_CHECK,
         ),
         # pytest-timeout fails the test rather than erroring it: still not a product defect.
-        ("failed", PYTEST_TIMEOUT, BROKEN_OR_ENVIRONMENT),
+        ("failed", PYTEST_TIMEOUT, COULD_NOT_CHECK),
         ("broken", PYTEST_BDD_UNDEFINED, UNDEFINED_STEPS),
         ("broken", SIGNOFF_UNDEFINED, UNDEFINED_STEPS),
         ("failed", "Failed: Undefined step in features/x.feature:3", UNDEFINED_STEPS),
@@ -334,7 +348,7 @@ def test_single_file_report_holds_the_chinese_tests_and_environment(
     assert summary["statistic"]["total"] == 4
     # Allure's Java regexes put each failure in one of our groups, none in Allure's default ones.
     categories = {c["name"]: c["statistic"]["total"] for c in json.loads(blobs["widgets/categories.json"])["items"]}
-    assert categories == {CRM_DEFECTS: 1, BROKEN_OR_ENVIRONMENT: 1, UNDEFINED_STEPS: 1}
+    assert categories == {CRM_DEFECTS: 1, COULD_NOT_CHECK: 1, UNDEFINED_STEPS: 1}
     assert report_json(index.parent, "widgets/summary.json") == summary
 
 
