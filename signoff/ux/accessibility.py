@@ -10,7 +10,8 @@ the score is the weighted share of passed rules::
     score = 100 * sum(weight of passed rules) / sum(weight of applicable rules)
 
 where applicable = passed + failed; rules axe found inapplicable, and rules that are only
-"incomplete" (needs a human review), are left out. Since Lighthouse 5.2 (GoogleChrome/lighthouse
+"incomplete" (needs a human review), are left out of the score - their elements are kept as
+:attr:`AccessibilityResult.needs_review` for a person to look at. Since Lighthouse 5.2 (GoogleChrome/lighthouse
 PR #8823, "update scoring weights based on severity") the weights come from axe's user-impact rating
 of each rule; we apply the same idea directly to axe's impact:
 
@@ -18,7 +19,8 @@ of each rule; we apply the same idea directly to axe's impact:
 
 A rule's weight comes from the impact axe *declares* for the rule (the worst impact it can report),
 not from the impact of the elements that failed, so the same rule weighs the same whether it passes
-or fails - otherwise passing would change the denominator. A page with no applicable rule scores 100.
+or fails - otherwise passing would change the denominator. A page on which no rule applied was not
+checked at all: :func:`audit_accessibility` raises :class:`NothingChecked` rather than scoring it 100.
 Across pages the overall score is the plain mean of page scores (:func:`overall_accessibility_score`),
 so that every kind of page counts the same however many elements it has.
 """
@@ -33,7 +35,7 @@ from typing import Any
 from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
 from playwright.sync_api import Page
 
-from signoff.ux.plan import DEFAULT_WCAG_TAGS, IMPACTS
+from signoff.ux.plan import DEFAULT_WCAG_TAGS, IMPACTS, impact_rank, worst_impact
 from signoff.ux.routes import route_of
 
 #: Axe impact -> weight in the score (Lighthouse's scale of 10 / 7 / 3 / 1, see module docstring).
@@ -102,9 +104,13 @@ _UNANNOTATE = """([mark, styleId]) => {
 }"""
 
 
+class NothingChecked(RuntimeError):
+    """Axe applied no rule to the page: an audit that checked nothing, not a clean page."""
+
+
 @dataclasses.dataclass
 class ViolationNode:
-    """One element that fails a rule."""
+    """One element that fails a rule (or, in ``needs_review``, that axe could not decide)."""
 
     #: Axe's selector path; for elements in iframes or shadow roots, one selector per level.
     selectors: list[str]
@@ -115,7 +121,7 @@ class ViolationNode:
 
 @dataclasses.dataclass
 class Violation:
-    """An axe rule that fails on the page."""
+    """An axe rule that fails on the page - or, in ``needs_review``, that axe could not decide."""
 
     rule_id: str
     impact: str
@@ -148,8 +154,9 @@ class AccessibilityResult:
     violations: list[Violation]
     #: Applicable rules (passed and failed) - the basis of :attr:`score`.
     rules: list[RuleOutcome]
-    #: Rules axe could not decide ("needs review"); not scored.
-    incomplete: list[str]
+    #: Rules and elements axe could not decide ("needs review", axe's "incomplete"); not scored,
+    #: listed for a person to look at.
+    needs_review: list[Violation]
     score: float
     #: Base64 PNG of the page with offending elements outlined; "" when not taken.
     screenshot_png: str = ""
@@ -235,26 +242,28 @@ def audit_accessibility(
         page,
         {
             "runOnly": {"type": "tag", "values": list(tags)},
-            # Node details only for violations: passes/inapplicable still list every rule (all the
-            # score needs) but axe skips serialising thousands of passing elements.
-            "resultTypes": ["violations"],
+            # Node details only for violations and "needs review": passes/inapplicable still list
+            # every rule (all the score needs) but axe skips serialising thousands of passing elements.
+            "resultTypes": ["violations", "incomplete"],
         },
         context=context,
     )
     declared: dict[str, str | None] = page.evaluate(_RULE_IMPACTS)
-    violations = [_violation(item) for item in raw.get("violations", [])]
+    violations = [finding_from_axe(item) for item in raw.get("violations", [])]
     rules = score_rules(raw, declared)
-    failed = {v.rule_id for v in violations}
-    incomplete = sorted({item["id"] for item in raw.get("incomplete", [])} - failed - {r.rule_id for r in rules})
     url = page.url
+    if not rules:
+        raise NothingChecked(f"axe applied no rule of the tags {', '.join(tags)} to {url}: nothing was checked")
     result = AccessibilityResult(
         url=url,
         kind=route_of(url),
         axe_version=str(raw.get("testEngine", {}).get("version", _axe_version())),
         tags=list(tags),
-        violations=sorted(violations, key=lambda v: (_severity_rank(v.impact), v.rule_id)),
+        violations=sorted(violations, key=_finding_order),
         rules=rules,
-        incomplete=incomplete,
+        # Every undecided element, also of rules that passed or failed elsewhere on the page: a
+        # rule's verdict says nothing about the elements axe could not judge.
+        needs_review=sorted((finding_from_axe(item) for item in raw.get("incomplete", [])), key=_finding_order),
         score=accessibility_score(rules),
     )
     if screenshot and violations:
@@ -286,7 +295,7 @@ def score_rules(raw: Mapping[str, Any], declared: Mapping[str, str | None] | Non
 def annotated_screenshot(page: Page, violations: Sequence[Violation], *, full_page: bool = True) -> bytes:
     """PNG of the page with each offending element outlined by impact colour; outlines removed after."""
     marks: list[list[str]] = []
-    for violation in sorted(violations, key=lambda v: _severity_rank(v.impact)):
+    for violation in sorted(violations, key=_finding_order):
         for node in violation.nodes:
             # Elements inside iframes/shadow roots have multi-level selectors a top-level
             # querySelector cannot reach; they stay listed in the result, just not outlined.
@@ -299,7 +308,8 @@ def annotated_screenshot(page: Page, violations: Sequence[Violation], *, full_pa
         page.evaluate(_UNANNOTATE, [_MARK, _STYLE_ID])
 
 
-def _violation(item: dict[str, Any]) -> Violation:
+def finding_from_axe(item: Mapping[str, Any]) -> Violation:
+    """One rule of an axe result (``violations`` or ``incomplete`` list) with its elements."""
     nodes = []
     for node in item.get("nodes", []):
         nodes.append(
@@ -327,8 +337,62 @@ def _selector_text(part: Any) -> str:
     return str(part)
 
 
-def _severity_rank(impact: str) -> int:
-    return IMPACTS.index(impact) if impact in IMPACTS else len(IMPACTS)
+def _finding_order(finding: Violation) -> tuple[int, str]:
+    return (impact_rank(finding.impact), finding.rule_id)
+
+
+def merge_findings(groups: Iterable[Sequence[Violation]]) -> list[Violation]:
+    """Findings of several audits of one page kind as one list: one per rule, worst first.
+
+    A rule keeps the worst impact any audit reported for it (critical on one URL, serious on
+    another is critical), and each element once (by its selector path), so that the element count of
+    a rule is the number of distinct elements it hit across the kind's URLs.
+    """
+    merged: dict[str, Violation] = {}
+    for group in groups:
+        for finding in group:
+            kept = merged.get(finding.rule_id)
+            if kept is None:
+                merged[finding.rule_id] = dataclasses.replace(finding, nodes=[], wcag=list(finding.wcag))
+                kept = merged[finding.rule_id]
+            else:
+                kept.impact = worst_impact([kept.impact, finding.impact])
+            known = {tuple(node.selectors) for node in kept.nodes}
+            for node in finding.nodes:
+                if tuple(node.selectors) not in known:
+                    known.add(tuple(node.selectors))
+                    kept.nodes.append(ViolationNode(list(node.selectors), node.html, node.summary))
+    return sorted(merged.values(), key=_finding_order)
+
+
+def merge_results(results: Sequence[AccessibilityResult]) -> AccessibilityResult | None:
+    """Several axe results of one page kind as one: failed anywhere is failed, elements once each.
+
+    The first result gives URL, kind and version; the score is recomputed from the merged rules.
+    """
+    if not results:
+        return None
+    if len(results) == 1:
+        return results[0]
+    first = results[0]
+    rules: dict[str, RuleOutcome] = {}
+    for result in results:
+        for rule in result.rules:
+            known = rules.get(rule.rule_id)
+            if known is None or (known.passed and not rule.passed):
+                rules[rule.rule_id] = rule
+    rule_list = sorted(rules.values(), key=lambda r: r.rule_id)
+    return AccessibilityResult(
+        url=first.url,
+        kind=first.kind,
+        axe_version=first.axe_version,
+        tags=list(first.tags),
+        violations=merge_findings(r.violations for r in results),
+        rules=rule_list,
+        needs_review=merge_findings(r.needs_review for r in results),
+        score=accessibility_score(rule_list),
+        screenshot_png=next((r.screenshot_png for r in results if r.screenshot_png), ""),
+    )
 
 
 def _axe_version() -> str:

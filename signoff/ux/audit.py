@@ -46,7 +46,7 @@ def audit_page(
         return None
     audit = PageAudit(url=page.url)
     if speed:
-        audit.speed = measure_page_speed(page, settle_ms=250)
+        audit.speed = measure_page_speed(page)
     audit.accessibility = audit_accessibility(page, section.wcag_tags, screenshot=section.screenshots == "violations")
     if texts:
         audit.text = check_text_rendering(page, texts)

@@ -142,9 +142,10 @@ class ScenarioRecorder:
             return
         self.page = page
         self.counter = ActionCounter(page, self.scenario).start()
-        for event, handler in (("framenavigated", self._on_navigated), ("request", self._on_request)):
-            page.on(event, handler)
-            self._listeners.append((event, handler))
+        # One call per event: Playwright types each event's handler, which a loop would blur.
+        page.on("framenavigated", self._on_navigated)
+        page.on("request", self._on_request)
+        self._listeners += [("framenavigated", self._on_navigated), ("request", self._on_request)]
         if page.url.startswith(("http:", "https:")):
             self._remember(page.url)
 
@@ -228,6 +229,7 @@ class ScenarioRecorder:
                     saved = check_save_feedback(
                         page,
                         post.url,
+                        expected_text=self.counter.values_at_submit(post.at),
                         baseline=self.counter.messages_at_submit(post.at),
                         timeout_ms=SAVE_FEEDBACK_TIMEOUT_MS,
                     )

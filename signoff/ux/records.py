@@ -4,8 +4,8 @@ Under pytest-xdist each worker audits the pages its scenarios visit; the control
 scorecard. Workers therefore write each :class:`~signoff.ux.scorecard.PageAudit` and
 :class:`~signoff.ux.scorecard.TaskAudit` as one JSON file into a folder the controller chose
 (:class:`RecordStore`), and the controller loads them all at the end. One file per record, written
-to a temporary name and renamed: two processes never write the same file and a reader never sees
-half a record.
+by the kit's atomic writer (:func:`signoff.files.write_atomically`): two processes never write the
+same file and a reader never sees half a record.
 
 A page kind can be audited more than once in a run - the automatic audit at the end of a scenario,
 plus the measurements a step asked for (``Then the page meets WCAG 2.1 AA``). :func:`merge_page_audits`
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import time
 import types
 import typing
@@ -26,15 +25,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from signoff.ux.accessibility import (
-    AccessibilityResult,
-    RuleOutcome,
-    Violation,
-    ViolationNode,
-    accessibility_score,
-)
-from signoff.ux.plan import IMPACTS
-from signoff.ux.scorecard import PageAudit, TaskAudit
+from signoff.files import write_atomically
+from signoff.ux.accessibility import merge_results
+from signoff.ux.scorecard import IncompleteAudit, PageAudit, TaskAudit
 
 T = TypeVar("T")
 
@@ -193,12 +186,8 @@ class RecordStore:
     @staticmethod
     def _write(folder: Path, payload: dict[str, Any]) -> Path:
         payload = {"format": _FORMAT, "written_at": time.time(), **payload}
-        name = uuid.uuid4().hex
-        final = folder / f"{name}.json"
-        temporary = folder / f".{name}.tmp"
-        temporary.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
-        os.replace(temporary, final)
-        return final
+        # The writer's temporary name ends in ".tmp", never "*.json": readers skip it.
+        return write_atomically(folder / f"{uuid.uuid4().hex}.json", json.dumps(payload, ensure_ascii=False))
 
     @staticmethod
     def _read(folder: Path) -> list[dict[str, Any]]:
@@ -219,13 +208,16 @@ def merge_page_audits(audits: Iterable[PageAudit]) -> list[PageAudit]:
     The first audit of a kind gives the URL and is preferred where only one result can stay (pass
     the automatic audits first). Otherwise the merge keeps what a user met at worst:
 
-    * accessibility: a rule failed in any audit fails; violations are combined (each element once)
-      and the score recomputed from the combined rules;
+    * accessibility: a rule failed in any audit fails; violations and "needs review" findings are
+      combined (each element once, the worst impact seen) and the score recomputed
+      (:func:`signoff.ux.accessibility.merge_results`);
     * small screen: the first failing result, else the first;
     * speed: the first measured from the start of the page load, else the first;
     * keyboard: one result per form, the first failing one of that form, else the first;
     * texts: one result per text, the first failing one, else the first;
-    * primary actions: each form's once.
+    * primary actions: each form's once;
+    * audits that did not complete: each one (part and error) once - none is dropped because another
+      audit of the kind completed, since what failed to run on one URL was never checked there.
     """
     by_kind: dict[str, list[PageAudit]] = {}
     for audit in audits:
@@ -237,7 +229,7 @@ def _merge_kind(group: Sequence[PageAudit]) -> PageAudit:
     if len(group) == 1:
         return group[0]
     merged = PageAudit(url=group[0].url)
-    merged.accessibility = merge_accessibility([a.accessibility for a in group if a.accessibility is not None])
+    merged.accessibility = merge_results([a.accessibility for a in group if a.accessibility is not None])
     smalls = [a.small_screen for a in group if a.small_screen is not None]
     merged.small_screen = _first_failing(smalls, lambda s: s.passed)
     speeds = [a.speed for a in group if a.speed is not None]
@@ -246,6 +238,11 @@ def _merge_kind(group: Sequence[PageAudit]) -> PageAudit:
         [k for a in group for k in a.keyboard], key=lambda k: k.form, passed=lambda k: k.passed
     )
     merged.text = _one_per([t for a in group for t in a.text], key=lambda t: t.text, passed=lambda t: t.passed)
+    unfinished: dict[tuple[str, str, str], IncompleteAudit] = {}
+    for audit in group:
+        for item in audit.incomplete:
+            unfinished.setdefault((item.part, item.url, item.error), item)
+    merged.incomplete = list(unfinished.values())
     seen: set[tuple[str, str, str]] = set()
     for audit in group:
         for action in audit.primary_actions:
@@ -254,52 +251,6 @@ def _merge_kind(group: Sequence[PageAudit]) -> PageAudit:
                 seen.add(key)
                 merged.primary_actions.append(action)
     return merged
-
-
-def merge_accessibility(results: Sequence[AccessibilityResult]) -> AccessibilityResult | None:
-    """Several axe results of one page kind as one: failed anywhere is failed, elements once each."""
-    if not results:
-        return None
-    if len(results) == 1:
-        return results[0]
-    first = results[0]
-    rules: dict[str, RuleOutcome] = {}
-    for result in results:
-        for rule in result.rules:
-            known = rules.get(rule.rule_id)
-            if known is None or (known.passed and not rule.passed):
-                rules[rule.rule_id] = rule
-    violations: dict[str, Violation] = {}
-    for result in results:
-        for violation in result.violations:
-            kept = violations.get(violation.rule_id)
-            if kept is None:
-                violations[violation.rule_id] = dataclasses.replace(violation, nodes=list(violation.nodes))
-                continue
-            known_nodes = {tuple(node.selectors) for node in kept.nodes}
-            kept.nodes.extend(
-                ViolationNode(list(node.selectors), node.html, node.summary)
-                for node in violation.nodes
-                if tuple(node.selectors) not in known_nodes
-            )
-    rule_list = sorted(rules.values(), key=lambda r: r.rule_id)
-    failed = {r.rule_id for r in rule_list if not r.passed}
-    incomplete = sorted({i for r in results for i in r.incomplete} - failed - set(rules))
-    return AccessibilityResult(
-        url=first.url,
-        kind=first.kind,
-        axe_version=first.axe_version,
-        tags=list(first.tags),
-        violations=sorted(violations.values(), key=lambda v: (_rank(v.impact), v.rule_id)),
-        rules=rule_list,
-        incomplete=incomplete,
-        score=accessibility_score(rule_list),
-        screenshot_png=next((r.screenshot_png for r in results if r.screenshot_png), ""),
-    )
-
-
-def _rank(impact: str) -> int:
-    return IMPACTS.index(impact) if impact in IMPACTS else len(IMPACTS)
 
 
 def _first_failing(items: Sequence[T], passed: typing.Callable[[T], bool]) -> T | None:
@@ -314,4 +265,9 @@ def _one_per(
     groups: dict[str, list[T]] = {}
     for item in items:
         groups.setdefault(key(item), []).append(item)
-    return [item for group in groups.values() if (item := _first_failing(group, passed)) is not None]
+    kept: list[T] = []
+    for group in groups.values():
+        chosen = _first_failing(group, passed)
+        if chosen is not None:
+            kept.append(chosen)
+    return kept

@@ -11,33 +11,47 @@ rule of the impact in :data:`CHECK_IMPACTS`::
 A task's score is the same formula over its checks (action budget, time budget, feedback). The
 overall score is the mean of all page-kind and task scores (``overall_score = "worst"``: the lowest).
 A page kind audited on several URLs keeps each URL's failures: a rule or check failed on any of them
-is failed for the kind.
+is failed for the kind, with the worst impact seen and every distinct element it hit - the number of
+affected elements per rule and page kind is on the scorecard, so that two runs can be compared even
+when a rule that already failed fails on more elements.
+
+A check that could not be made - an audit that crashed, axe applying no rule, a vital the browser
+cannot report - is "could not check": shown and counted, left out of the score (nothing was
+measured) and never a pass: it fails the verdict. So does a scorecard with nothing on it. What axe
+could not decide ("needs review") is listed with its elements, neither passed nor failed.
 
 Verdict: the run passes when every threshold of the ``[ux]`` plan section holds - axe violations per
 impact (a rule failing on a page kind counts once for that kind), the overall accessibility score,
 each page kind's score, each task's action and time budget, LCP and CLS - and no other UX check of
-impact ``fail_on_check`` or worse failed. Each failure is one reason, naming what and where.
+impact ``fail_on_check`` or worse failed, and every check was made. Each failure is one reason, naming
+what and where.
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import dataclasses
 import datetime as _dt
-import html
+import functools
 import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+import jinja2
+
+from signoff.files import write_atomically
 from signoff.ux.accessibility import (
     AccessibilityResult,
     RuleOutcome,
     Violation,
     accessibility_score,
+    merge_findings,
+    merge_results,
     rule_weight,
 )
-from signoff.ux.plan import IMPACTS, UxSection
+from signoff.ux.plan import IMPACTS, UxSection, impact_rank
 from signoff.ux.routes import route_of
 from signoff.ux.usability import (
     ConsistencyReport,
@@ -54,6 +68,10 @@ from signoff.ux.usability import (
 
 JSON_NAME = "ux-scorecard.json"
 HTML_NAME = "ux-scorecard.html"
+#: Jinja2 template of the HTML scorecard, shipped in ``signoff/ux/templates/``.
+HTML_TEMPLATE = "scorecard.html"
+#: Wording of a check that could not be made, in details, reasons and the HTML.
+COULD_NOT_CHECK = "could not check"
 
 #: Impact of each UX check, as if it were an axe rule: it sets the check's weight in the score and
 #: whether ``fail_on_check`` makes it fail the verdict. Chosen from the WCAG criterion each check
@@ -85,6 +103,8 @@ CHECK_IMPACTS: dict[str, str] = {
     "task-time": "moderate",
     # The same action or thing named or placed differently across the CRM.
     "consistency": "moderate",
+    # A page audit (or part of it) that did not complete: everything it would have found is unknown.
+    "audit": "critical",
 }
 
 
@@ -100,6 +120,26 @@ class Check:
     #: The ``[ux]`` key this check enforces (always part of the verdict), or "" for checks that
     #: count in the verdict through ``fail_on_check``.
     threshold: str = ""
+    #: False when the check could not be made ("could not check"; ``detail`` says why): then
+    #: ``passed`` is False too, the check is left out of the score and fails the verdict.
+    checked: bool = True
+
+    @property
+    def status(self) -> str:
+        """``passed``, ``failed`` or ``could not check``."""
+        return "passed" if self.passed else "failed" if self.checked else COULD_NOT_CHECK
+
+
+@dataclasses.dataclass
+class IncompleteAudit:
+    """A page audit, or one part of it, that did not complete - recorded with its error."""
+
+    #: What did not complete: ``page`` (the page could not be opened or audited at all), or one
+    #: part - ``speed``, ``accessibility``, ``text``, ``primary-actions``, ``small-screen``, ``keyboard``.
+    part: str
+    url: str
+    #: The error, one line (exception type and message).
+    error: str
 
 
 @dataclasses.dataclass
@@ -113,6 +153,8 @@ class PageAudit:
     speed: PageSpeed | None = None
     text: list[TextRenderResult] = dataclasses.field(default_factory=list)
     primary_actions: list[PrimaryAction] = dataclasses.field(default_factory=list)
+    #: Parts of the audit that did not complete: each is "could not check" on the scorecard.
+    incomplete: list[IncompleteAudit] = dataclasses.field(default_factory=list)
 
     @property
     def kind(self) -> str:
@@ -135,8 +177,9 @@ class PageScore:
 
     kind: str
     urls: list[str]
-    score: float
-    #: Axe-only score (None when axe did not run on this kind).
+    #: None when nothing on this kind could be scored (every check "could not check").
+    score: float | None
+    #: Axe-only score (None when axe did not run on this kind, or applied no rule).
     accessibility_score: float | None
     #: Failed axe rules by impact.
     violations_by_impact: dict[str, int]
@@ -145,6 +188,13 @@ class PageScore:
     speed: PageSpeed | None
     #: Base64 PNG with offending elements outlined ("" when none).
     screenshot_png: str = ""
+    #: Failed rule -> number of distinct elements it hit on this kind (compare runs with it: more
+    #: elements failing an already failed rule changes neither score nor verdict, but this).
+    elements_by_rule: dict[str, int] = dataclasses.field(default_factory=dict)
+    #: What axe could not decide, with the elements ("needs review"; not scored, not failed).
+    needs_review: list[Violation] = dataclasses.field(default_factory=list)
+    #: Checks of this kind that could not be made.
+    could_not_check: int = 0
 
 
 @dataclasses.dataclass
@@ -172,14 +222,22 @@ class Scorecard:
     """The UX acceptance result: scores worst first, and the verdict."""
 
     generated_at: str
-    overall_score: float
-    accessibility_score: float
+    #: None when nothing at all could be scored.
+    overall_score: float | None
+    #: Mean axe score of the page kinds axe scored; None when it scored none.
+    accessibility_score: float | None
     pages: list[PageScore]
     tasks: list[TaskScore]
     consistency: ConsistencyReport | None
     verdict: Verdict
     #: The ``[ux]`` section the verdict applied.
     thresholds: dict[str, Any]
+    #: Checks that could not be made, over all pages and tasks (each is a reason of the verdict).
+    could_not_check: int = 0
+    #: Elements hit by failed axe rules, summed over rules and page kinds.
+    affected_elements: int = 0
+    #: Elements axe could not decide, summed over rules and page kinds.
+    needs_review: int = 0
 
 
 # ---------------------------------------------------------------------------------------------
@@ -189,6 +247,12 @@ class Scorecard:
 
 def _check(name: str, passed: bool, detail: str, threshold: str = "") -> Check:
     return Check(check=name, impact=CHECK_IMPACTS[name], passed=passed, detail=detail, threshold=threshold)
+
+
+def _not_checked(name: str, why: str, threshold: str = "") -> Check:
+    return Check(
+        check=name, impact=CHECK_IMPACTS[name], passed=False, detail=why, threshold=threshold, checked=False
+    )
 
 
 def _names(items: Sequence[str], limit: int = 5) -> str:
@@ -242,16 +306,19 @@ def page_checks(audit: PageAudit, section: UxSection) -> list[Check]:
                 + _names([o.description for o in small.overflowing]),
             )
         )
-        checks.append(
-            _check(
-                "touch-target-size",
-                not small.small_targets,
-                f"all touch targets at least {small.min_target}px (or spaced)"
-                if not small.small_targets
-                else f"{len(small.small_targets)} touch targets under {small.min_target}px: "
-                + _names([f"{t.description} {t.width:g}x{t.height:g}" for t in small.small_targets]),
+        undecided = [", ".join(n.selectors) for finding in small.targets_to_review for n in finding.nodes]
+        if small.small_targets:
+            targets = f"{len(small.small_targets)} touch targets under {small.min_target}px: " + _names(
+                [f"{t.description} {t.width:g}x{t.height:g}" for t in small.small_targets]
             )
-        )
+        elif undecided:
+            # Claim only what axe measured: the undecided targets are listed for review.
+            targets = f"no touch target measured under {small.min_target}px (or spaced)"
+        else:
+            targets = f"all touch targets at least {small.min_target}px (or spaced)"
+        if undecided:
+            targets += f"; {len(undecided)} not decided (needs review): {_names(undecided)}"
+        checks.append(_check("touch-target-size", not small.small_targets, targets))
         checks.append(
             _check(
                 "viewport-meta",
@@ -263,7 +330,10 @@ def page_checks(audit: PageAudit, section: UxSection) -> list[Check]:
         )
     speed = audit.speed
     if speed is not None:
-        if speed.lcp_ms is not None:
+        if speed.lcp_ms is None:
+            why = speed.not_measured.get("lcp", "no Largest Contentful Paint was reported")
+            checks.append(_not_checked("lcp", f"LCP: {why}", threshold="max_lcp_seconds"))
+        else:
             limit_ms = section.max_lcp_seconds * 1000
             checks.append(
                 _check(
@@ -273,14 +343,18 @@ def page_checks(audit: PageAudit, section: UxSection) -> list[Check]:
                     threshold="max_lcp_seconds",
                 )
             )
-        checks.append(
-            _check(
-                "cls",
-                speed.cls <= section.max_cls,
-                f"CLS {speed.cls:.3f} (limit {section.max_cls:g})",
-                threshold="max_cls",
+        if speed.cls is None:
+            why = speed.not_measured.get("cls", "layout shifts were not measured")
+            checks.append(_not_checked("cls", f"CLS: {why}", threshold="max_cls"))
+        else:
+            checks.append(
+                _check(
+                    "cls",
+                    speed.cls <= section.max_cls,
+                    f"CLS {speed.cls:.3f} (limit {section.max_cls:g})",
+                    threshold="max_cls",
+                )
             )
-        )
     for text in audit.text:
         if text.passed:
             detail = f"'{text.text}' shown in full"
@@ -293,6 +367,8 @@ def page_checks(audit: PageAudit, section: UxSection) -> list[Check]:
         else:
             detail = f"'{text.text}' has characters without glyphs: {' '.join(text.missing_glyphs)}"
         checks.append(_check("text-rendering", text.passed, detail))
+    for item in audit.incomplete:
+        checks.append(_not_checked("audit", f"{item.part} audit did not complete on {item.url}: {item.error}"))
     return checks
 
 
@@ -338,10 +414,12 @@ def task_checks(task: TaskAudit, section: UxSection) -> list[Check]:
     return checks
 
 
-def weighted_score(rules: Iterable[RuleOutcome], checks: Iterable[Check]) -> float:
-    """Lighthouse-style score over axe rules and UX checks together."""
+def weighted_score(rules: Iterable[RuleOutcome], checks: Iterable[Check]) -> float | None:
+    """Lighthouse-style score over axe rules and the UX checks that were made; None for nothing."""
     outcomes = list(rules)
-    outcomes += [RuleOutcome(c.check, c.impact, rule_weight(c.impact), c.passed) for c in checks]
+    outcomes += [RuleOutcome(c.check, c.impact, rule_weight(c.impact), c.passed) for c in checks if c.checked]
+    if not outcomes:
+        return None
     return accessibility_score(outcomes)
 
 
@@ -350,38 +428,20 @@ def weighted_score(rules: Iterable[RuleOutcome], checks: Iterable[Check]) -> flo
 # ---------------------------------------------------------------------------------------------
 
 
-def _merge_rules(results: Sequence[AccessibilityResult]) -> list[RuleOutcome]:
-    # A rule failed on any URL of the kind fails for the kind.
-    merged: dict[str, RuleOutcome] = {}
-    for result in results:
-        for rule in result.rules:
-            known = merged.get(rule.rule_id)
-            if known is None or (known.passed and not rule.passed):
-                merged[rule.rule_id] = rule
-    return sorted(merged.values(), key=lambda r: r.rule_id)
-
-
-def _merge_violations(results: Sequence[AccessibilityResult]) -> list[Violation]:
-    merged: dict[str, Violation] = {}
-    for result in results:
-        for violation in result.violations:
-            if violation.rule_id in merged:
-                merged[violation.rule_id].nodes.extend(violation.nodes)
-            else:
-                merged[violation.rule_id] = dataclasses.replace(violation, nodes=list(violation.nodes))
-    return sorted(merged.values(), key=lambda v: (_rank(v.impact), v.rule_id))
-
-
-def _rank(impact: str) -> int:
-    return IMPACTS.index(impact) if impact in IMPACTS else len(IMPACTS)
-
-
 def score_page_kind(kind: str, audits: Sequence[PageAudit], section: UxSection) -> PageScore:
     """Score one page kind from its audits (usually one URL)."""
-    a11y = [a.accessibility for a in audits if a.accessibility is not None]
-    rules = _merge_rules(a11y)
-    violations = _merge_violations(a11y)
+    merged = merge_results([a.accessibility for a in audits if a.accessibility is not None])
     checks = [check for audit in audits for check in page_checks(audit, section)]
+    rules: list[RuleOutcome] = []
+    violations: list[Violation] = []
+    review: list[Violation] = []
+    if merged is not None:
+        rules, violations, review = merged.rules, merged.violations, merged.needs_review
+        if not rules:
+            # Axe ran and judged nothing (e.g. records of a writer that did not refuse it).
+            checks.append(_not_checked("audit", f"accessibility: axe applied no rule of {', '.join(merged.tags)}"))
+    smalls = [a.small_screen.targets_to_review for a in audits if a.small_screen is not None]
+    review = merge_findings([review, *smalls])
     counts = dict.fromkeys(IMPACTS, 0)
     for violation in violations:
         counts[violation.impact] = counts.get(violation.impact, 0) + 1
@@ -390,21 +450,27 @@ def score_page_kind(kind: str, audits: Sequence[PageAudit], section: UxSection) 
         kind=kind,
         urls=sorted({a.url for a in audits}),
         score=weighted_score(rules, checks),
-        accessibility_score=accessibility_score(rules) if a11y else None,
+        accessibility_score=accessibility_score(rules) if rules else None,
         violations_by_impact=counts,
         violations=violations,
         checks=checks,
         # The slowest LCP is what a user met at worst.
         speed=max(speeds, key=lambda s: s.lcp_ms or 0.0) if speeds else None,
-        screenshot_png=next((r.screenshot_png for r in a11y if r.screenshot_png), ""),
+        screenshot_png=merged.screenshot_png if merged is not None else "",
+        elements_by_rule={v.rule_id: len(v.nodes) for v in violations},
+        needs_review=review,
+        could_not_check=sum(1 for c in checks if not c.checked),
     )
 
 
 def score_task(task: TaskAudit, section: UxSection) -> TaskScore:
     checks = task_checks(task, section)
+    score = weighted_score([], checks)
+    # task_checks always makes the action-budget check: a task always has a score.
+    assert score is not None
     return TaskScore(
         name=task.name,
-        score=weighted_score([], checks),
+        score=score,
         actions=task.effort.actions,
         max_actions=section.task_action_limit(task.name),
         pages_visited=task.effort.pages_visited,
@@ -432,19 +498,19 @@ def build_scorecard(
         by_kind.setdefault(audit.kind, []).append(audit)
     page_scores = [score_page_kind(kind, audits, section) for kind, audits in by_kind.items()]
     task_scores = [score_task(task, section) for task in tasks]
-    page_scores.sort(key=lambda p: (p.score, p.kind))
+    # Worst first; a kind that could not be scored at all is worse than any score.
+    page_scores.sort(key=lambda p: (-1.0 if p.score is None else p.score, p.kind))
     task_scores.sort(key=lambda t: (t.score, t.name))
     if consistency is None:
         actions = [a for audits in by_kind.values() for audit in audits for a in audit.primary_actions]
         if actions:
             consistency = consistency_report(actions, section.glossary)
-    a11y_pages = [p for p in page_scores if p.accessibility_score is not None]
-    a11y_score = (
-        round(sum(p.accessibility_score or 0.0 for p in a11y_pages) / len(a11y_pages), 1) if a11y_pages else 100.0
-    )
-    scores = [p.score for p in page_scores] + [t.score for t in task_scores]
+    a11y_scores = [p.accessibility_score for p in page_scores if p.accessibility_score is not None]
+    a11y_score = round(sum(a11y_scores) / len(a11y_scores), 1) if a11y_scores else None
+    scores = [p.score for p in page_scores if p.score is not None] + [t.score for t in task_scores]
+    overall: float | None
     if not scores:
-        overall = 100.0
+        overall = None
     elif section.overall_score == "worst":
         overall = min(scores)
     else:
@@ -458,6 +524,10 @@ def build_scorecard(
         consistency=consistency,
         verdict=Verdict(True, []),
         thresholds=dataclasses.asdict(section),
+        could_not_check=sum(p.could_not_check for p in page_scores)
+        + sum(1 for t in task_scores for c in t.checks if not c.checked),
+        affected_elements=sum(sum(p.elements_by_rule.values()) for p in page_scores),
+        needs_review=sum(len(v.nodes) for p in page_scores for v in p.needs_review),
     )
     card.verdict = evaluate(card, section)
     return card
@@ -466,25 +536,31 @@ def build_scorecard(
 def evaluate(card: Scorecard, section: UxSection) -> Verdict:
     """The pass/fail verdict of a scorecard against ``section``, one reason per broken threshold."""
     reasons: list[str] = []
+    if not card.pages and not card.tasks:
+        reasons.append("nothing was audited: no page and no task was recorded, so there is nothing to pass")
     for impact, limit in (("critical", section.max_critical), ("serious", section.max_serious)):
         found = [f"{v.rule_id} on {page.kind}" for page in card.pages for v in page.violations if v.impact == impact]
         if len(found) > limit:
             reasons.append(f"{len(found)} {impact} accessibility violations (max {limit}): {_names(found)}")
-    if card.accessibility_score < section.min_accessibility_score:
+    if card.accessibility_score is not None and card.accessibility_score < section.min_accessibility_score:
         reasons.append(f"accessibility score {card.accessibility_score:g} is below {section.min_accessibility_score:g}")
     for page in card.pages:
-        if page.score < section.min_page_score:
+        # An unscored kind fails through its "could not check" checks below.
+        if page.score is not None and page.score < section.min_page_score:
             reasons.append(f"page {page.kind} scores {page.score:g}, below {section.min_page_score:g}")
-    gate = IMPACTS.index(section.fail_on_check) if section.fail_on_check in IMPACTS else -1
+    gate = impact_rank(section.fail_on_check) if section.fail_on_check in IMPACTS else -1
     subjects: list[tuple[str, list[Check]]] = [(f"page {p.kind}", p.checks) for p in card.pages]
     subjects += [(f"task '{t.name}'", t.checks) for t in card.tasks]
     for subject, checks in subjects:
         for check in checks:
             if check.passed:
                 continue
-            if check.threshold or (gate >= 0 and _rank(check.impact) <= gate):
+            if not check.checked:
+                # Whatever fail_on_check says: what was not checked cannot pass.
+                reasons.append(f"{subject}: {check.check}: {COULD_NOT_CHECK}: {check.detail}")
+            elif check.threshold or (gate >= 0 and impact_rank(check.impact) <= gate):
                 reasons.append(f"{subject}: {check.check}: {check.detail}")
-    if card.consistency is not None and gate >= _rank(CHECK_IMPACTS["consistency"]):
+    if card.consistency is not None and gate >= impact_rank(CHECK_IMPACTS["consistency"]):
         for issue in card.consistency.issues:
             reasons.append(f"consistency: {issue.message}")
     return Verdict(passed=not reasons, reasons=reasons)
@@ -496,189 +572,63 @@ def evaluate(card: Scorecard, section: UxSection) -> Verdict:
 
 
 def scorecard_dict(card: Scorecard) -> dict[str, Any]:
-    """The scorecard as JSON-ready data."""
-    return dataclasses.asdict(card)
+    """The scorecard as JSON-ready data (each check with its ``status``)."""
+    data = dataclasses.asdict(card)
+    subjects = list(zip(card.pages, data["pages"], strict=True)) + list(zip(card.tasks, data["tasks"], strict=True))
+    for subject, subject_data in subjects:
+        for check, check_data in zip(subject.checks, subject_data["checks"], strict=True):
+            check_data["status"] = check.status
+    return data
 
 
 def write_scorecard(card: Scorecard, folder: str | Path) -> tuple[Path, Path]:
     """Write ``ux-scorecard.json`` and ``ux-scorecard.html`` into ``folder``; returns both paths."""
     out = Path(folder)
-    out.mkdir(parents=True, exist_ok=True)
-    json_path = out / JSON_NAME
-    html_path = out / HTML_NAME
-    json_path.write_text(json.dumps(scorecard_dict(card), ensure_ascii=False, indent=2), encoding="utf-8")
-    html_path.write_text(render_html(card), encoding="utf-8")
+    json_path = write_atomically(out / JSON_NAME, json.dumps(scorecard_dict(card), ensure_ascii=False, indent=2))
+    html_path = write_atomically(out / HTML_NAME, render_html(card))
     return json_path, html_path
 
 
-_CSS = """
-body{font:15px/1.5 system-ui,"Noto Sans","Noto Sans CJK SC",sans-serif;margin:0;color:#1b1b1b;background:#f6f7f9}
-main{max-width:1100px;margin:0 auto;padding:24px}
-h1{font-size:1.6em;margin:0 0 8px} h2{margin-top:32px;border-bottom:2px solid #d8dbe0;padding-bottom:4px}
-.verdict{display:inline-block;padding:6px 14px;border-radius:6px;font-weight:700;color:#fff}
-.pass{background:#17692f} .fail{background:#b3261e}
-.cards{display:flex;gap:16px;flex-wrap:wrap;margin:16px 0}
-.card{background:#fff;border:1px solid #d8dbe0;border-radius:8px;padding:12px 16px;min-width:180px}
-.card b{display:block;font-size:1.8em}
-table{border-collapse:collapse;width:100%;background:#fff;margin:8px 0}
-th,td{border:1px solid #d8dbe0;padding:6px 8px;text-align:left;vertical-align:top}
-th{background:#eef0f3}
-.bar{background:#e4e6ea;border-radius:4px;width:120px;height:10px;display:inline-block;vertical-align:middle;margin-left:6px}
-.bar i{display:block;height:100%;border-radius:4px}
-.good{background:#17692f} .avg{background:#a15c00} .poor{background:#b3261e}
-.critical{color:#b3261e;font-weight:700} .serious{color:#a14400;font-weight:700}
-.moderate{color:#7a5c00} .minor{color:#1e5fb3}
-.ok{color:#17692f} .no{color:#b3261e;font-weight:600}
-details{background:#fff;border:1px solid #d8dbe0;border-radius:8px;margin:8px 0;padding:8px 12px}
-summary{cursor:pointer;font-weight:600}
-code{background:#eef0f3;padding:1px 4px;border-radius:3px;font-size:.9em;word-break:break-all}
-code.rule{white-space:nowrap;word-break:normal}
-img.shot{max-width:100%;border:1px solid #d8dbe0;margin-top:8px}
-ul.reasons li{margin:2px 0}
-"""
-
-
-def _esc(value: object) -> str:
-    return html.escape(str(value), quote=True)
-
-
-def _bar(score: float) -> str:
-    grade = "good" if score >= 90 else "avg" if score >= 50 else "poor"
-    return f'{score:g}<span class="bar"><i class="{grade}" style="width:{max(0.0, min(100.0, score)):.0f}%"></i></span>'
-
-
-def _nonzero(impact: str, counts: dict[str, int]) -> str:
-    # Colour a count only when there is something to see.
-    return f' class="{impact}"' if counts.get(impact, 0) else ""
-
-
-def _checks_html(checks: Sequence[Check]) -> str:
-    if not checks:
-        return "<p>—</p>"
-    rows = "".join(
-        f'<tr><td class="{"ok" if c.passed else "no"}">{"✔" if c.passed else "✘"}</td>'
-        f'<td>{_esc(c.check)}</td><td class="{_esc(c.impact)}">{_esc(c.impact)}</td><td>{_esc(c.detail)}</td></tr>'
-        for c in sorted(checks, key=lambda c: (c.passed, _rank(c.impact)))
+@functools.cache
+def _environment() -> jinja2.Environment:
+    # Autoescape everything: URLs, selectors, element HTML and messages all come from the CRM.
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("signoff.ux", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
     )
-    return f"<table><tr><th></th><th>检查 Check</th><th>影响 Impact</th><th>详情 Detail</th></tr>{rows}</table>"
+    environment.filters["grade"] = _grade
+    environment.filters["number"] = _number
+    environment.filters["png"] = _png
+    environment.filters["tojson_text"] = lambda value: json.dumps(value, ensure_ascii=False)
+    return environment
+
+
+def _grade(score: float | None) -> str:
+    if score is None:
+        return "none"
+    return "good" if score >= 90 else "avg" if score >= 50 else "poor"
+
+
+def _number(value: float | None) -> str:
+    return "—" if value is None else f"{value:g}"
+
+
+def _png(data: str) -> str:
+    # Only real base64 goes into a data URI: a hostile value cannot close the attribute.
+    try:
+        return base64.b64encode(base64.b64decode(data, validate=True)).decode("ascii")
+    except (binascii.Error, ValueError):
+        return ""
 
 
 def render_html(card: Scorecard) -> str:
     """A self-contained HTML page (inline CSS, screenshots as data URIs, no scripts)."""
-    verdict_class = "pass" if card.verdict.passed else "fail"
-    verdict_text = "通过 PASS" if card.verdict.passed else "未通过 FAIL"
-    parts: list[str] = [
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>UX scorecard · 用户体验评分卡</title><style>{_CSS}</style></head><body><main>",
-        "<h1>用户体验验收 · User-experience acceptance</h1>",
-        f"<p>Generated {_esc(card.generated_at)}</p>",
-        f'<p><span class="verdict {verdict_class}">{verdict_text}</span></p>',
-        '<div class="cards">',
-        f'<div class="card">总分 Overall<b>{card.overall_score:g}</b></div>',
-        f'<div class="card">无障碍 Accessibility<b>{card.accessibility_score:g}</b></div>',
-        f'<div class="card">页面类型 Page kinds<b>{len(card.pages)}</b></div>',
-        f'<div class="card">任务 Tasks<b>{len(card.tasks)}</b></div>',
-        "</div>",
-        "<h2>结论 · Verdict</h2>",
-    ]
-    if card.verdict.reasons:
-        parts.append('<ul class="reasons">' + "".join(f"<li>{_esc(r)}</li>" for r in card.verdict.reasons) + "</ul>")
-    else:
-        parts.append("<p>Every threshold holds. 所有阈值均满足。</p>")
+    order = {"could not check": 0, "failed": 1, "passed": 2}
 
-    parts.append("<h2>页面 · Pages <small>(worst first)</small></h2>")
-    if card.pages:
-        rows = []
-        for page in card.pages:
-            counts = page.violations_by_impact
-            failed = sum(1 for c in page.checks if not c.passed)
-            a11y = "—" if page.accessibility_score is None else _bar(page.accessibility_score)
-            rows.append(
-                f"<tr><td><code>{_esc(page.kind)}</code></td><td>{_bar(page.score)}</td><td>{a11y}</td>"
-                f"<td{_nonzero('critical', counts)}>{counts.get('critical', 0)}</td>"
-                f"<td{_nonzero('serious', counts)}>{counts.get('serious', 0)}</td>"
-                f"<td>{counts.get('moderate', 0) + counts.get('minor', 0)}</td><td>{failed}</td></tr>"
-            )
-        parts.append(
-            "<table><tr><th>页面类型 Page kind</th><th>得分 Score</th><th>无障碍 Accessibility</th>"
-            "<th>严重 Critical</th><th>重要 Serious</th><th>其他 Other</th><th>未通过检查 Failed checks</th></tr>"
-            + "".join(rows)
-            + "</table>"
-        )
-        for page in card.pages:
-            parts.append(f"<details><summary><code>{_esc(page.kind)}</code> — {page.score:g}</summary>")
-            parts.append("<p>" + "<br>".join(_esc(u) for u in page.urls) + "</p>")
-            if page.speed is not None:
-                s = page.speed
-                lcp = "—" if s.lcp_ms is None else f"{s.lcp_ms / 1000:.2f} s"
-                parts.append(
-                    f"<p>速度 Speed: TTFB {_esc(s.ttfb_ms)} ms · DOMContentLoaded {_esc(s.dom_content_loaded_ms)} ms · "
-                    f"load {_esc(s.load_ms)} ms · LCP {lcp} ({_esc(s.lcp_element)}) · CLS {s.cls:.3f}</p>"
-                )
-            parts.append(_checks_html(page.checks))
-            if page.violations:
-                rows = []
-                for v in page.violations:
-                    nodes = "<br>".join(
-                        f"<code>{_esc(' | '.join(n.selectors))}</code> {_esc(n.html[:200])}" for n in v.nodes[:10]
-                    )
-                    more = f"<br>… {len(v.nodes) - 10} more" if len(v.nodes) > 10 else ""
-                    rows.append(
-                        f'<tr><td class="{_esc(v.impact)}">{_esc(v.impact)}</td>'
-                        f'<td><code class="rule">{_esc(v.rule_id)}</code></td>'
-                        f'<td>{_esc(v.help)}<br><a href="{_esc(v.help_url)}">{_esc(v.help_url)}</a></td>'
-                        f"<td>{nodes}{more}</td></tr>"
-                    )
-                parts.append(
-                    "<table><tr><th>影响 Impact</th><th>规则 Rule</th><th>帮助 Help</th><th>元素 Elements</th></tr>"
-                    + "".join(rows)
-                    + "</table>"
-                )
-            if page.screenshot_png:
-                # Validate before embedding: only real base64 goes into the data URI.
-                data = base64.b64encode(base64.b64decode(page.screenshot_png)).decode("ascii")
-                parts.append(
-                    f'<img class="shot" alt="Annotated screenshot of {_esc(page.kind)}" '
-                    f'src="data:image/png;base64,{data}">'
-                )
-            parts.append("</details>")
-    else:
-        parts.append("<p>—</p>")
+    def sorted_checks(checks: Sequence[Check]) -> list[Check]:
+        return sorted(checks, key=lambda c: (order[c.status], impact_rank(c.impact)))
 
-    parts.append("<h2>任务 · Tasks <small>(worst first)</small></h2>")
-    if card.tasks:
-        rows = [
-            f"<tr><td>{_esc(t.name)}</td><td>{_bar(t.score)}</td>"
-            f'<td class="{"ok" if t.actions <= t.max_actions else "no"}">{t.actions} / {t.max_actions}</td>'
-            f"<td>{t.pages_visited}</td><td>{t.seconds:.1f} s</td></tr>"
-            for t in card.tasks
-        ]
-        parts.append(
-            "<table><tr><th>任务 Task</th><th>得分 Score</th><th>操作 Actions / max</th><th>页面 Pages</th>"
-            "<th>用时 Time</th></tr>" + "".join(rows) + "</table>"
-        )
-        for t in card.tasks:
-            parts.append(f"<details><summary>{_esc(t.name)} — {t.score:g}</summary>")
-            parts.append(_checks_html(t.checks))
-            if t.steps:
-                parts.append("<ol>" + "".join(f"<li>{_esc(s)}</li>" for s in t.steps) + "</ol>")
-            parts.append("</details>")
-    else:
-        parts.append("<p>—</p>")
-
-    parts.append("<h2>一致性 · Consistency</h2>")
-    if card.consistency is None:
-        parts.append("<p>—</p>")
-    elif not card.consistency.issues:
-        parts.append(f'<p class="ok">{card.consistency.forms} forms, consistent. 一致。</p>')
-    else:
-        parts.append("<ul>" + "".join(f"<li>{_esc(i.message)}</li>" for i in card.consistency.issues) + "</ul>")
-
-    parts.append("<h2>阈值 · Thresholds <small>[ux]</small></h2><table>")
-    parts.extend(
-        f"<tr><th>{_esc(k)}</th><td><code>{_esc(json.dumps(v, ensure_ascii=False))}</code></td></tr>"
-        for k, v in card.thresholds.items()
-    )
-    parts.append("</table></main></body></html>")
-    return "\n".join(parts)
+    return _environment().get_template(HTML_TEMPLATE).render(card=card, sorted_checks=sorted_checks, IMPACTS=IMPACTS)

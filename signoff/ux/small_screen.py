@@ -2,7 +2,9 @@
 
 :func:`check_small_screen` resizes the page to a phone viewport and reports sideways scrolling (with
 the elements sticking out) and touch targets under the minimum - axe's WCAG 2.2 ``target-size`` rule,
-which knows the criterion's spacing and inline-link exceptions.
+which knows the criterion's spacing and inline-link exceptions. Targets axe could not decide (one
+covered by another element, say) are kept as "needs review", with their elements: they are neither
+passed nor failed.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 from playwright.sync_api import Page
 
 from signoff.ux._pagejs import js
-from signoff.ux.accessibility import run_axe
+from signoff.ux.accessibility import Violation, finding_from_axe, run_axe
 from signoff.ux.plan import DEFAULT_MIN_TOUCH_TARGET, DEFAULT_PHONE_VIEWPORT
 from signoff.ux.routes import route_of
 
@@ -100,8 +102,9 @@ class SmallScreenResult:
     overflowing: list[OverflowElement]
     min_target: int
     small_targets: list[TouchTarget]
-    #: Targets axe could not decide (e.g. overlapped); listed for a human to look at, not failed.
-    targets_to_review: list[str]
+    #: Targets axe could not decide (e.g. overlapped), as axe's "needs review" findings of
+    #: ``target-size`` at this viewport with their elements; for a person to look at, not failed.
+    targets_to_review: list[Violation]
     #: The page's ``<meta name=viewport>`` content; None when missing (phones then render it at
     #: desktop width, zoomed out).
     viewport_meta: str | None
@@ -148,7 +151,12 @@ def check_small_screen(
             },
         )
         failing = [_single_selector(n) for v in raw.get("violations", []) for n in v.get("nodes", [])]
-        review = [_single_selector(n) for v in raw.get("incomplete", []) for n in v.get("nodes", [])]
+        # Named after the viewport: the same rule at desktop size (wcag22aa) is another finding.
+        review = [
+            dataclasses.replace(finding_from_axe(item), rule_id=f"{item['id']} ({width}x{height})")
+            for item in raw.get("incomplete", [])
+            if item.get("nodes")
+        ]
         boxes = page.evaluate(_TARGET_BOXES, failing)
     finally:
         if original is not None:

@@ -14,40 +14,75 @@ from playwright.sync_api import Page
 
 from signoff.ux.routes import route_of
 
+#: The entry types the two Web Vitals need; a browser without one cannot measure that vital.
+LCP_ENTRY = "largest-contentful-paint"
+CLS_ENTRY = "layout-shift"
+
 # Buffered observers from the first script of every document: LCP candidates and layout shifts are
-# recorded as they happen, so nothing is lost to the timeline buffer's limits or late reading.
+# recorded as they happen, so nothing is lost to the timeline buffer's limits. A browser that does
+# not support an entry type gets no observer for it, and the reason is kept for the reader.
 _SPEED_INIT = r"""
 (() => {
   if (window.__signoffUxSpeed) return;
-  const state = window.__signoffUxSpeed = {lcp: null, lcpElement: null, shifts: []};
+  const state = window.__signoffUxSpeed = {lcp: null, lcpElement: null, shifts: [], errors: {}, observers: {}};
   const describe = (el) => el ? el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') : null;
-  try {
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) { state.lcp = e.startTime; state.lcpElement = describe(e.element); }
-    }).observe({type: 'largest-contentful-paint', buffered: true});
-  } catch (e) { state.lcpError = String(e); }
-  try {
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) state.shifts.push({value: e.value, input: e.hadRecentInput, t: e.startTime});
-    }).observe({type: 'layout-shift', buffered: true});
-  } catch (e) { state.clsError = String(e); }
+  const handlers = {
+    'largest-contentful-paint': (e) => { state.lcp = e.startTime; state.lcpElement = describe(e.element); },
+    'layout-shift': (e) => state.shifts.push({value: e.value, input: e.hadRecentInput, t: e.startTime}),
+  };
+  const supported = (window.PerformanceObserver && PerformanceObserver.supportedEntryTypes) || [];
+  for (const [type, handle] of Object.entries(handlers)) {
+    if (!supported.includes(type)) { state.errors[type] = 'unsupported'; continue; }
+    try {
+      const observer = new PerformanceObserver((list) => list.getEntries().forEach(handle));
+      observer.observe({type, buffered: true});
+      state.observers[type] = {observer, handle};
+    } catch (e) { state.errors[type] = String(e); }
+  }
 })();
 """
 
-# Without the init script (observers not installed before navigation), buffered observers created
-# now still receive the entries the browser kept; we wait one task for their callbacks.
-_SPEED_READ = (
-    _SPEED_INIT
-    + r"""
-;new Promise((resolve) => setTimeout(() => {
+# Reads after two animation frames - layout shifts are recorded when a frame is rendered, so the
+# DOM changes made so far are in - rather than after a fixed sleep. takeRecords() hands over the
+# entries whose callbacks have not run yet: nothing depends on when the browser delivers them.
+# Without the init script, a buffered observer made now still gets the entries the browser kept.
+_SPEED_READ = r"""async ([lcpType, clsType]) => {
+  await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  const early = window.__signoffUxSpeed || null;
+  const supported = (window.PerformanceObserver && PerformanceObserver.supportedEntryTypes) || [];
+  const out = {fromStart: !!early, supported: {}, errors: {}, lcp: null, lcpElement: null, shifts: null};
+  const describe = (el) => el ? el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') : null;
+  const read = (type) => {
+    out.supported[type] = supported.includes(type);
+    if (early && early.observers[type]) {
+      const {observer, handle} = early.observers[type];
+      observer.takeRecords().forEach(handle);
+      return null;
+    }
+    if (early && early.errors[type]) { out.errors[type] = early.errors[type]; return null; }
+    if (!out.supported[type]) return null;
+    try {
+      const observer = new PerformanceObserver(() => {});
+      observer.observe({type, buffered: true});
+      const entries = observer.takeRecords();
+      observer.disconnect();
+      return entries;
+    } catch (e) { out.errors[type] = String(e); return null; }
+  };
+  const lcpEntries = read(lcpType);
+  if (early && early.observers[lcpType]) {
+    out.lcp = early.lcp; out.lcpElement = early.lcpElement;
+  } else if (lcpEntries && lcpEntries.length) {
+    const last = lcpEntries[lcpEntries.length - 1];
+    out.lcp = last.startTime; out.lcpElement = describe(last.element);
+  }
+  const clsEntries = read(clsType);
+  if (early && early.observers[clsType]) out.shifts = early.shifts;
+  else if (clsEntries) out.shifts = clsEntries.map((e) => ({value: e.value, input: e.hadRecentInput, t: e.startTime}));
   const nav = performance.getEntriesByType('navigation')[0] || null;
-  resolve({state: window.__signoffUxSpeed, nav: nav ? nav.toJSON() : null});
-}, 50))
-"""
-)
-
-_SPEED_FLAG = "() => !!window.__signoffUxSpeed"
-_NEXT_FRAMES = "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 0))))"
+  out.nav = nav ? nav.toJSON() : null;
+  return out;
+}"""
 
 
 @dataclasses.dataclass
@@ -59,16 +94,21 @@ class PageSpeed:
     ttfb_ms: float | None
     dom_content_loaded_ms: float | None
     load_ms: float | None
+    #: None when not measured - see :attr:`not_measured`.
     lcp_ms: float | None
     lcp_element: str | None
     #: Cumulative Layout Shift as Web Vitals define it: the largest session window (shifts < 1 s
-    #: apart, window at most 5 s) of shifts without recent input.
-    cls: float
-    #: Plain sum of all shifts without recent input.
-    cls_sum: float
+    #: apart, window at most 5 s) of shifts without recent input. None when not measured (a
+    #: browser without layout-shift entries would otherwise report a perfect 0).
+    cls: float | None
+    #: Plain sum of all shifts without recent input (None when not measured).
+    cls_sum: float | None
     shifts: int
     #: Whether the observers were installed before the page loaded (:func:`install_speed_observers`).
     observed_from_start: bool
+    #: ``"lcp"`` / ``"cls"`` -> why that vital could not be measured (e.g. "not measured in this
+    #: browser: ..."); a vital listed here is "could not check", never a pass.
+    not_measured: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 def install_speed_observers(page: Page) -> Any:
@@ -103,31 +143,41 @@ def cumulative_layout_shift(shifts: Iterable[Mapping[str, Any]]) -> tuple[float,
     return round(best, 4), round(total, 4)
 
 
-def measure_page_speed(page: Page, *, settle_ms: float = 500) -> PageSpeed:
+def measure_page_speed(page: Page) -> PageSpeed:
     """Read navigation timing, LCP and CLS of the page's current document.
 
-    Waits for the ``load`` event and then ``settle_ms`` more, because layout shifts after load
-    (late banners, images without size) are what CLS is for. TTFB is ``responseStart``,
-    DOMContentLoaded and load are the ends of their events, all relative to navigation start.
+    Waits for the ``load`` event, then for two animation frames inside the page so that the layout
+    shifts of what the page has done so far are recorded; shifts the page makes later are not part
+    of this measurement. TTFB is ``responseStart``, DOMContentLoaded and load are the ends of their
+    events, all relative to navigation start. A vital the browser cannot report (no such entry type,
+    or no entry at all) is None with its reason in :attr:`PageSpeed.not_measured`.
     """
     page.wait_for_load_state("load")
-    if settle_ms > 0:
-        page.wait_for_timeout(settle_ms)
-    # Shifts are recorded when a frame is rendered: let a busy renderer catch up with the DOM
-    # changes of the settle time before reading.
-    page.evaluate(_NEXT_FRAMES)
-    from_start = bool(page.evaluate(_SPEED_FLAG))
-    data: dict[str, Any] = page.evaluate(_SPEED_READ)
-    state = data.get("state") or {}
+    data: dict[str, Any] = page.evaluate(_SPEED_READ, [LCP_ENTRY, CLS_ENTRY])
     nav = data.get("nav") or {}
-    cls, cls_sum = cumulative_layout_shift(state.get("shifts", []))
+    supported: dict[str, bool] = data.get("supported") or {}
+    errors: dict[str, str] = data.get("errors") or {}
+    not_measured: dict[str, str] = {}
+    lcp = data.get("lcp")
+    if lcp is None:
+        not_measured["lcp"] = _why_not(LCP_ENTRY, supported, errors) or (
+            "no Largest Contentful Paint was reported (nothing contentful painted, or the page was in the background)"
+        )
+    raw_shifts: list[dict[str, Any]] | None = data.get("shifts")
+    cls: float | None = None
+    cls_sum: float | None = None
+    shifts = 0
+    if raw_shifts is None:
+        not_measured["cls"] = _why_not(CLS_ENTRY, supported, errors) or "layout shifts could not be read"
+    else:
+        cls, cls_sum = cumulative_layout_shift(raw_shifts)
+        shifts = len([s for s in raw_shifts if not s.get("input")])
 
     def timing(key: str) -> float | None:
         value = nav.get(key)
         return round(float(value), 1) if value else None
 
     url = page.url
-    lcp = state.get("lcp")
     return PageSpeed(
         url=url,
         kind=route_of(url),
@@ -135,9 +185,18 @@ def measure_page_speed(page: Page, *, settle_ms: float = 500) -> PageSpeed:
         dom_content_loaded_ms=timing("domContentLoadedEventEnd"),
         load_ms=timing("loadEventEnd"),
         lcp_ms=round(float(lcp), 1) if lcp is not None else None,
-        lcp_element=state.get("lcpElement"),
+        lcp_element=data.get("lcpElement"),
         cls=cls,
         cls_sum=cls_sum,
-        shifts=len([s for s in state.get("shifts", []) if not s.get("input")]),
-        observed_from_start=from_start,
+        shifts=shifts,
+        observed_from_start=bool(data.get("fromStart")),
+        not_measured=not_measured,
     )
+
+
+def _why_not(entry_type: str, supported: dict[str, bool], errors: dict[str, str]) -> str:
+    if not supported.get(entry_type, False) or errors.get(entry_type) == "unsupported":
+        return f"not measured in this browser: it reports no {entry_type!r} performance entries"
+    if entry_type in errors:
+        return f"not measured in this browser: observing {entry_type!r} failed: {errors[entry_type]}"
+    return ""
