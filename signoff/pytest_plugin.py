@@ -7,6 +7,14 @@
 - The administrator signs in once per CRM state; scenarios reuse the saved sign-in.
 - Allure: area as epic, feature as feature, scenario as story, every step with its words, a
   screenshot on failure (or after every step), and the environment of the run.
+- Feature tags are labels: ``@skip``, ``@xfail`` or any other name pytest or a plugin acts on
+  become an inert mark, so a scenario tagged so still runs, and a pass of it counts as pending
+  (:func:`signoff.coverage.tags.tag_mark` is the rule).
+- A failed step is read for what it says about the CRM (:mod:`signoff.coverage.outcomes`): a
+  Playwright wait of a page object that ran out is raised again as ``CouldNotCheck`` (Allure:
+  broken, "Could not check"); a step during which the CRM answered HTTP 5xx to a page or XHR
+  request is raised again as ``CRMServerError`` (Allure: failed, "CRM defects"), with the URL,
+  status and an excerpt of the answer attached as evidence.
 
 Fixtures a project can override (like pytest-playwright's): ``signoff_plan``, ``crm_target``,
 ``browser_type_launch_args``, ``browser_context_args``, ``crm``.
@@ -16,16 +24,19 @@ from __future__ import annotations
 
 import importlib
 import types
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import allure
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Response
 from pytest_bdd.parser import Feature, Scenario, Step
 
 from signoff import browsers, lint
+from signoff.coverage.outcomes import COULD_NOT_CHECK, CouldNotCheck, CRMServerError, failure_kind
+from signoff.coverage.tags import TAG_MARK, remember_project_markers, tag_mark
 from signoff.crm import CRM
 from signoff.errors import SignoffError
 from signoff.mail import MailSink
@@ -37,6 +48,13 @@ PAGE_KEY = pytest.StashKey[Page]()
 SESSION_KEY = pytest.StashKey["TargetSession"]()
 BROWSER_KEY = pytest.StashKey[str]()
 STEP_KEY = pytest.StashKey[list[Any]]()
+#: The CRM's server errors (HTTP 5xx to a page or XHR request) seen since the current step began.
+SERVER_ERRORS_KEY = pytest.StashKey[list[Response]]()
+
+#: Requests whose server error is the CRM's own failure (not a missing image or font).
+_CRM_REQUESTS = frozenset({"document", "xhr", "fetch"})
+#: How much of the CRM's error page goes into the evidence.
+_EXCERPT_CHARS = 2000
 
 #: Allure epics for the acceptance areas, by the folder under ``features/``.
 AREAS: dict[str, str] = {
@@ -62,7 +80,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
+    # tryfirst: the markers registered now are the project's own, before any plugin adds its own.
+    remember_project_markers(config)
     try:
         plan = load_plan(config.getoption("--plan"))
     except SignoffError as error:
@@ -75,9 +96,6 @@ def pytest_configure(config: pytest.Config) -> None:
         # contract's coverage is not met (untested function points count against it); a subset
         # (some files, -k, -m) reports coverage but cannot be expected to meet it.
         configure(config, settings_from_plan(plan, gate=_is_full_run(config, plan), project_root=config.rootpath))
-    # Business analysts may tag scenarios freely (@smoke, @FP-CUS-001): register each tag as a
-    # marker so that --strict-markers keeps catching typos in real marker names only.
-    config.stash[TAGS_KEY] = set()
 
 
 def _feature_roots(plan: Plan) -> list[Path]:
@@ -107,19 +125,16 @@ def _is_full_run(config: pytest.Config, plan: Plan) -> bool:
 
 
 PLAN_KEY = pytest.StashKey[Plan]()
-TAGS_KEY = pytest.StashKey[set[str]]()
 
 
 @pytest.hookimpl(tryfirst=True)
-def pytest_bdd_apply_tag(tag: str, function: Any) -> Any:
-    from pytest_bdd.scenario import CONFIG_STACK
+def pytest_bdd_apply_tag(tag: str, function: Callable[..., object]) -> Callable[..., object]:
+    # Business analysts tag scenarios freely (@smoke, @FP-CUS-001, and @skip or @xfail too): a tag
+    # labels the scenario and never tells pytest to skip it or to turn its failure green.
+    from pytest_bdd.utils import CONFIG_STACK
 
-    config = CONFIG_STACK[-1]
-    known = config.stash.get(TAGS_KEY, set())
-    if tag not in known:
-        config.addinivalue_line("markers", f"{tag}: feature file tag")
-        known.add(tag)
-    return getattr(pytest.mark, tag)(function)
+    marked: Callable[..., object] = tag_mark(CONFIG_STACK[-1], tag)(function)
+    return marked
 
 
 # --------------------------------------------------------------------------- collection
@@ -324,7 +339,35 @@ def signed_in_state(
 
 
 @pytest.fixture
-def context(new_context: Any, crm_target: Target, signed_in_state: SignedInState) -> BrowserContext:
+def new_context(
+    new_context: Callable[..., BrowserContext], request: pytest.FixtureRequest
+) -> Callable[..., BrowserContext]:
+    """pytest-playwright's context factory; the CRM's server errors in its contexts are noted for the steps."""
+
+    def make(**options: Any) -> BrowserContext:
+        context = new_context(**options)
+        watch_server_errors(context, request.node)
+        return context
+
+    return make
+
+
+def watch_server_errors(context: BrowserContext, node: pytest.Item) -> None:
+    """Note on ``node`` every HTTP 5xx answer to a page, frame or XHR request made in ``context``."""
+    seen = node.stash.setdefault(SERVER_ERRORS_KEY, [])
+
+    def on_response(response: Response) -> None:
+        # Only note it: reading the body here, inside Playwright's event dispatch, could stall it.
+        if response.status >= 500 and response.request.resource_type in _CRM_REQUESTS:
+            seen.append(response)
+
+    context.on("response", on_response)
+
+
+@pytest.fixture
+def context(
+    new_context: Callable[..., BrowserContext], crm_target: Target, signed_in_state: SignedInState
+) -> BrowserContext:
     """A fresh browser context per scenario, already signed in as the administrator."""
     return new_context(storage_state=str(signed_in_state.path()))
 
@@ -363,19 +406,25 @@ def _area(feature: Feature) -> str:
 
 
 def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Feature, scenario: Scenario) -> None:
-    allure.dynamic.epic(_area(feature))
-    allure.dynamic.feature(feature.name)
-    allure.dynamic.story(scenario.name)
-    allure.dynamic.title(scenario.name)
+    # allure-python-commons has no type hints: one reasoned ignore per call of its API.
+    allure.dynamic.epic(_area(feature))  # type: ignore[no-untyped-call]
+    allure.dynamic.feature(feature.name)  # type: ignore[no-untyped-call]
+    allure.dynamic.story(scenario.name)  # type: ignore[no-untyped-call]
+    allure.dynamic.title(scenario.name)  # type: ignore[no-untyped-call]
     if feature.description:
-        allure.dynamic.description(feature.description)
+        allure.dynamic.description(feature.description)  # type: ignore[no-untyped-call]
+    # A tag kept as an inert mark is still shown: the reader of the report sees what the feature says.
+    for mark in request.node.iter_markers(TAG_MARK):
+        allure.dynamic.tag(*(str(arg) for arg in mark.args))  # type: ignore[no-untyped-call]
     request.node.stash[STEP_KEY] = []
 
 
 def pytest_bdd_before_step(request: pytest.FixtureRequest, step: Step, **_: Any) -> None:
     recorder = allure.step(f"{step.keyword} {step.name}")
-    recorder.__enter__()
+    recorder.__enter__()  # type: ignore[no-untyped-call]  # allure-python-commons is untyped
     request.node.stash.setdefault(STEP_KEY, []).append(recorder)
+    # Only a server error during this step explains its failure.
+    request.node.stash.get(SERVER_ERRORS_KEY, []).clear()
 
 
 def pytest_bdd_after_step(request: pytest.FixtureRequest, step: Step, **_: Any) -> None:
@@ -384,9 +433,42 @@ def pytest_bdd_after_step(request: pytest.FixtureRequest, step: Step, **_: Any) 
     _close_step(request, None)
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_bdd_step_error(request: pytest.FixtureRequest, step: Step, exception: BaseException, **_: Any) -> None:
+    # trylast: raising a reading of the failure ends this hook call; every other plugin has had its turn.
     _attach_screenshot(request, f"failed: {step.name}")
-    _close_step(request, exception)
+    reading = _read_failure(request, step, exception)
+    _close_step(request, reading or exception)
+    if reading is not None:
+        raise reading from exception
+
+
+def _read_failure(request: pytest.FixtureRequest, step: Step, exception: BaseException) -> Exception | None:
+    """The exception that says what a failed step means, when the step's own one would mislead Allure.
+
+    A server error of the CRM during the step is the CRM's defect, whatever the step then raised (most
+    often a Playwright timeout: the expected page never rendered). A Playwright assertion (a page
+    object's ``expect``) that ran out is a check the kit could not make, not a failed expectation.
+    """
+    server_errors = request.node.stash.get(SERVER_ERRORS_KEY, [])
+    if server_errors and not isinstance(exception, CRMServerError):
+        return _server_error(server_errors[0])
+    if isinstance(exception, AssertionError) and failure_kind(exception) == COULD_NOT_CHECK:
+        return CouldNotCheck(f'could not check: the kit could not perform "{step.keyword} {step.name}": {exception}')
+    return None
+
+
+def _server_error(response: Response) -> CRMServerError:
+    url = urlsplit(response.url)
+    where = url.path + (f"?{url.query}" if url.query else "")
+    try:
+        excerpt = response.text()[:_EXCERPT_CHARS]
+    except Exception:  # the page may be gone: the status and URL are evidence enough
+        excerpt = ""
+    error = CRMServerError(response.request.method, where or "/", response.status, excerpt)
+    evidence = f"{response.request.method} {response.url}\nHTTP {response.status} {response.status_text}\n\n{excerpt}"
+    allure.attach(evidence, name=f"CRM server error: HTTP {response.status}", attachment_type=allure.attachment_type.TEXT)
+    return error
 
 
 def _close_step(request: pytest.FixtureRequest, exception: BaseException | None) -> None:

@@ -18,7 +18,13 @@ Without a catalogue the plugin stays out of the way. With one it
 3. stores each scenario's function points, feature and name in its ``user_properties`` (so that
    pytest-xdist carries them to the controller with every report) and labels the Allure result
    with ``function_point`` labels while the scenario runs;
-4. on the controller only, records each scenario's outcome from its reports and, at the end of
+4. reads each failure by :func:`signoff.coverage.outcomes.failure_kind`: a step the kit could not
+   perform (a locator not found, a navigation timeout) is recorded as ``could_not_check``, a
+   business expectation that failed as ``failed`` (a CRM defect); the reading travels with the
+   report, so it is made where the exception is (on a pytest-xdist worker);
+5. notes the tags that make a pass count as pending (``@skip``, ``@xfail``, ... — see
+   :mod:`signoff.coverage.tags`; under Signoff's plugin such a scenario runs like any other);
+6. on the controller only, records each scenario's outcome from its reports and, at the end of
    the session, writes ``coverage.json``, ``coverage.md`` and ``coverage.html``, prints a short
    summary, and with ``--coverage-gate`` turns a passing exit status into 1 when the coverage
    verdict fails.
@@ -42,8 +48,15 @@ from signoff.coverage.report import (
     render_summary,
     write_reports,
 )
+from signoff.coverage.outcomes import COULD_NOT_CHECK, failure_kind
 from signoff.coverage.plan import catalogue_path, coverage_section, crm_kind
-from signoff.coverage.tags import check_feature_tags, display_path, is_function_point_tag, unknown_message
+from signoff.coverage.tags import (
+    check_feature_tags,
+    display_path,
+    is_function_point_tag,
+    pending_tags,
+    unknown_message,
+)
 from signoff.errors import PlanError
 from signoff.plan import Plan
 
@@ -54,6 +67,9 @@ PROPERTY_FUNCTION_POINT = "function_point"
 PROPERTY_FEATURE = "feature"
 PROPERTY_SCENARIO = "scenario"
 PROPERTY_LOCATION = "scenario_location"
+PROPERTY_PENDING_TAG = "pending_tag"
+#: On a report only: the phase (its value) failed because the kit could not perform a step.
+PROPERTY_COULD_NOT_CHECK = "could_not_check"
 
 ALLURE_LABEL = "function_point"
 
@@ -78,13 +94,19 @@ class _Record:
     name: str
     location: str
     function_points: tuple[str, ...]
+    pending_tags: tuple[str, ...] = ()
     outcome: Outcome | None = None
 
     def add(self, when: str, outcome: str) -> None:
-        # A failure in any phase fails the scenario; a skip in setup or call means it verified nothing.
+        # A CRM defect in any phase fails the scenario, whatever else happened; a check the kit
+        # could not make outranks a skip or a pass; a skip in setup or call means it verified nothing.
         if outcome == "failed":
             self.outcome = "failed"
-        elif self.outcome != "failed":
+        elif self.outcome == "failed":
+            return
+        elif outcome == "could_not_check":
+            self.outcome = "could_not_check"
+        elif self.outcome != "could_not_check":
             if outcome == "skipped":
                 self.outcome = "skipped"
             elif when == "call" and self.outcome is None:
@@ -302,6 +324,7 @@ class CoveragePlugin:
             if template is None and not points:
                 continue
             properties: list[tuple[str, object]] = [(PROPERTY_FUNCTION_POINT, point_id) for point_id in points]
+            properties += [(PROPERTY_PENDING_TAG, tag) for tag in pending_tags(item)]
             if template is not None:
                 location = f"{display_path(template.feature.filename)}:{template.line_number}"
                 properties += [
@@ -328,6 +351,16 @@ class CoveragePlugin:
         for point_id in item_function_points(request.node):
             allure.dynamic.label(ALLURE_LABEL, point_id)  # type: ignore[no-untyped-call]
 
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+        report = yield
+        # Read where the exception is: a pytest-xdist controller only gets the report's text.
+        if report.failed and call.excinfo is not None and failure_kind(call.excinfo.value) == COULD_NOT_CHECK:
+            report.user_properties.append((PROPERTY_COULD_NOT_CHECK, report.when))
+        return report
+
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if self.is_worker:
             return
@@ -343,9 +376,11 @@ class CoveragePlugin:
                 name=values.get(PROPERTY_SCENARIO, report.nodeid),
                 location=values.get(PROPERTY_LOCATION, ""),
                 function_points=tuple(sorted({str(v) for n, v in properties if n == PROPERTY_FUNCTION_POINT})),
+                pending_tags=tuple(sorted({str(v) for n, v in properties if n == PROPERTY_PENDING_TAG})),
             )
             self.records[report.nodeid] = record
-        record.add(report.when, report.outcome)
+        unchecked = (PROPERTY_COULD_NOT_CHECK, report.when) in properties
+        record.add(report.when, "could_not_check" if unchecked else report.outcome)
 
     # ----------------------------------------------------------------------- end of the run
 
@@ -360,6 +395,7 @@ class CoveragePlugin:
                 # Reported but never called (setup passed, then the run stopped): verified nothing.
                 outcome=record.outcome or "skipped",
                 location=record.location,
+                pending_tags=record.pending_tags,
             )
             for nodeid, record in self.records.items()
         ]

@@ -7,6 +7,19 @@ scenario itself, on its rule, on its feature (every scenario of the file inherit
 Any tag that starts with ``FP-`` (in any letter case) is a function-point reference; one that the
 catalogue does not have is an error, reported as one line ``path:line: ... tags unknown function
 point FP-CUS-999`` with the nearest known id when there is one.
+
+Tags are labels, never orders to pytest. pytest-bdd turns every tag into a pytest mark of the same
+name, so ``@skip`` or ``@xfail`` on a scenario would skip it or turn its failure green, and
+``@usefixtures``, ``@filterwarnings``, ``@parametrize`` or a plugin's mark (``@only_browser``,
+``@xdist_group``, ...) would change how it runs. :func:`tag_mark` is the one rule for what a tag
+becomes: a mark of its own name only when nothing acts on that name (a function point, a tag the
+project registered itself such as ``@smoke``, or a name nobody registered); otherwise the inert
+``feature_tag("xfail")`` mark, so that the tag is kept and shown but does nothing.
+
+A scenario tagged ``@skip``, ``@skipif``, ``@xfail``, ``@wip``, ``@pending`` or ``@todo``
+(:data:`PENDING_TAGS`) still runs, like any other: its failure is a failure, and its pass counts as
+*pending* for its function points, not passed (its author says it does not verify them yet). The
+coverage report and the terminal summary say how many scenarios were counted so.
 """
 
 from __future__ import annotations
@@ -14,6 +27,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Final
+
+import pytest
 
 from pytest_bdd.gherkin_parser import ExamplesTable, Tag, get_gherkin_document
 from pytest_bdd.gherkin_parser import Scenario as GherkinScenario
@@ -21,6 +37,58 @@ from pytest_bdd.gherkin_parser import Scenario as GherkinScenario
 from signoff.coverage.catalogue import Catalogue
 
 FP_TAG_PREFIX = "FP-"
+
+#: pytest's own marks: as marks, tags of these names would skip, xfail, parametrize the scenario...
+PYTEST_MARKS: Final = frozenset({"skip", "skipif", "xfail", "usefixtures", "filterwarnings", "parametrize", "tryfirst", "trylast"})
+#: Tags saying that a scenario does not verify its function points yet: a pass counts as pending.
+PENDING_TAGS: Final = frozenset({"skip", "skipif", "xfail", "wip", "pending", "todo"})
+#: The inert mark that keeps a tag whose own name pytest or a plugin would act on.
+TAG_MARK: Final = "feature_tag"
+
+_PROJECT_MARKERS = pytest.StashKey[frozenset[str]]()
+_OWN_TAGS = pytest.StashKey[set[str]]()
+
+
+def remember_project_markers(config: pytest.Config) -> None:
+    """Note the markers the project's own ini file registers, and register :data:`TAG_MARK`.
+
+    Call it from a ``tryfirst`` ``pytest_configure``: plugins register their markers in their own
+    ``pytest_configure``, later, so what is registered now is the project's (``smoke: ...``).
+    """
+    config.stash[_PROJECT_MARKERS] = frozenset(_marker_names(config))
+    config.addinivalue_line("markers", f"{TAG_MARK}(name): a feature file tag kept as a label (pytest or a plugin acts on its name)")
+
+
+def tag_mark(config: pytest.Config, tag: str) -> pytest.MarkDecorator:
+    """The mark a feature file's ``tag`` becomes: inert whatever its name (see the module's docstring)."""
+    own = config.stash.setdefault(_OWN_TAGS, set())
+    project = config.stash.get(_PROJECT_MARKERS, frozenset())
+    if tag not in PYTEST_MARKS and (
+        tag in own or tag in project or is_function_point_tag(tag) or tag not in _marker_names(config)
+    ):
+        if tag not in own and tag not in project and tag not in _marker_names(config):
+            # Registered so that --strict-markers keeps catching typos in real marker names only.
+            config.addinivalue_line("markers", f"{tag}: feature file tag")
+        own.add(tag)
+        return getattr(pytest.mark, tag)  # type: ignore[no-any-return]
+    return getattr(pytest.mark, TAG_MARK)(tag)  # type: ignore[no-any-return]
+
+
+def item_tags(item: pytest.Item) -> frozenset[str]:
+    """The tags of a test: its marks' names, and the tags kept in :data:`TAG_MARK` marks."""
+    names = {mark.name for mark in item.iter_markers() if mark.name != TAG_MARK}
+    names.update(str(arg) for mark in item.iter_markers(TAG_MARK) for arg in mark.args)
+    return frozenset(names)
+
+
+def pending_tags(item: pytest.Item) -> tuple[str, ...]:
+    """The tags of ``item`` that make its pass count as pending (:data:`PENDING_TAGS`), sorted."""
+    return tuple(sorted(item_tags(item) & PENDING_TAGS))
+
+
+def _marker_names(config: pytest.Config) -> set[str]:
+    lines = config.getini("markers")
+    return {str(line).split(":")[0].split("(")[0].strip() for line in lines}
 
 
 def is_function_point_tag(tag: str) -> bool:
