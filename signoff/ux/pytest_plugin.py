@@ -18,7 +18,9 @@ root conftest, or ``-p signoff.ux.pytest_plugin``). It audits when feature files
   plan's ``[ux] output_dir`` (``reports/ux/ux-scorecard.json`` and ``.html``), a short summary in
   the terminal, and - for a full acceptance run (every feature of the plan, no ``-k``/``-m``),
   like the coverage gate - a failing exit status when the UX verdict fails (a passing run only:
-  failures and errors keep their own status).
+  failures and errors keep their own status). A page audit that did not complete is recorded with
+  its error and fails the verdict; a full run in which nothing at all was recorded fails the gate
+  too (an empty scorecard is not a pass).
 
 Steps measure on request through the ``ux`` fixture (:class:`~signoff.ux.probe.UxProbe`), with or
 without the automatic audits.
@@ -305,17 +307,20 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         return
     pages = run.store.pages()
     tasks = run.store.tasks()
-    if not pages and not tasks:
-        return  # nothing ran: keep the last real scorecard rather than an empty one
+    # Like the coverage gate: only a full acceptance run is judged by the scorecard; a subset
+    # (some files, -k, -m) still writes and prints it.
+    full_run = _core()._is_full_run(session.config, run.plan)
+    if not pages and not tasks and not full_run:
+        # A subset that recorded nothing keeps the last real scorecard; a full run that recorded
+        # nothing writes its empty, failing one below - an audit that saw nothing did not pass.
+        run.problems.append("nothing was recorded: no page audit and no task; the scorecard was not rewritten")
+        return
     run.card = build_scorecard(pages, tasks, run.section)
     try:
         run.written = write_scorecard(run.card, run.output_dir)
     except OSError as error:
         run.problems.append(f"could not write the UX scorecard to {run.output_dir}: {error}")
     _report_scorecard(session.config, run)
-    # Like the coverage gate: only a full acceptance run is judged by the scorecard; a subset
-    # (some files, -k, -m) still writes and prints it.
-    full_run = _core()._is_full_run(session.config, run.plan)
     if full_run and (not run.card.verdict.passed or not run.written):
         run.gate_failed = True
         # Only a passing run is turned into a failing one; failures and errors keep their own status.
@@ -325,10 +330,10 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
     run = config.stash.get(RUN_KEY, None)
-    if run is None or run.is_worker or run.card is None:
+    if run is None or run.is_worker or (run.card is None and not run.problems):
         return
     terminalreporter.section("user experience 用户体验")
-    for line in summary_lines(run.card):
+    for line in summary_lines(run.card) if run.card is not None else []:
         terminalreporter.write_line(line)
     if run.audits:
         terminalreporter.write_line(
@@ -348,17 +353,19 @@ def summary_lines(card: Scorecard, limit: int = 5) -> list[str]:
     """A short terminal summary: verdict, scores, worst pages and tasks, violations by rule."""
     verdict = "PASS 通过" if card.verdict.passed else f"FAIL 未通过 ({len(card.verdict.reasons)} reasons)"
     lines = [
-        f"UX verdict: {verdict}; overall {card.overall_score:g}, accessibility {card.accessibility_score:g}; "
-        f"{len(card.pages)} page kinds, {len(card.tasks)} tasks"
+        f"UX verdict: {verdict}; overall {_score(card.overall_score)}, accessibility "
+        f"{_score(card.accessibility_score)}; {len(card.pages)} page kinds, {len(card.tasks)} tasks; "
+        f"could not check {card.could_not_check}, affected elements {card.affected_elements}, "
+        f"needs review {card.needs_review}"
     ]
     if card.pages:
         lines.append("Worst pages:")
         for page in card.pages[:limit]:
             counts = page.violations_by_impact
-            failed = sum(1 for c in page.checks if not c.passed)
+            failed = sum(1 for c in page.checks if c.checked and not c.passed)
             lines.append(
-                f"  {page.score:5.1f}  {page.kind}  (critical {counts.get('critical', 0)}, "
-                f"serious {counts.get('serious', 0)}, failed checks {failed})"
+                f"  {_score(page.score):>5}  {page.kind}  (critical {counts.get('critical', 0)}, "
+                f"serious {counts.get('serious', 0)}, failed checks {failed}, could not check {page.could_not_check})"
             )
     rules: Counter[tuple[str, str]] = Counter(
         (v.rule_id, v.impact) for page in card.pages for v in page.violations
@@ -366,6 +373,13 @@ def summary_lines(card: Scorecard, limit: int = 5) -> list[str]:
     if rules:
         shown = ", ".join(f"{rule} ({impact}) ×{n}" for (rule, impact), n in rules.most_common(8))
         lines.append(f"Violations by rule (page kinds): {shown}")
+    unchecked = [f"{page.kind}: {c.detail}" for page in card.pages for c in page.checks if not c.checked]
+    unchecked += [f"task '{t.name}': {c.detail}" for t in card.tasks for c in t.checks if not c.checked]
+    if unchecked:
+        lines.append("Could not check:")
+        lines += [f"  {line}" for line in unchecked[:limit]]
+        if len(unchecked) > limit:
+            lines.append(f"  ... and {len(unchecked) - limit} more")
     if card.tasks:
         lines.append("Worst tasks:")
         for task in card.tasks[:limit]:
@@ -374,6 +388,11 @@ def summary_lines(card: Scorecard, limit: int = 5) -> list[str]:
                 f"{task.pages_visited} pages, {task.seconds:.1f} s"
             )
     return lines
+
+
+def _score(score: float | None) -> str:
+    # A score is None when nothing could be scored: shown as such, never as a number.
+    return "-" if score is None else f"{score:.1f}"
 
 
 def _shown(path: Path) -> str:
@@ -408,9 +427,10 @@ def _report_page_audit(config: pytest.Config, section: UxSection, audit: PageAud
         return
     card = build_scorecard([audit], [], section)
     page = card.pages[0]
-    lines = [f"{page.kind}: score {page.score:g}, accessibility {page.accessibility_score}", ""]
+    lines = [f"{page.kind}: score {_score(page.score)}, accessibility {_score(page.accessibility_score)}", ""]
     lines += [f"{v.impact:8} {v.rule_id}: {v.help} ({len(v.nodes)} elements) {v.help_url}" for v in page.violations]
-    lines += [f"{'ok' if c.passed else 'FAIL':4} {c.check} ({c.impact}): {c.detail}" for c in page.checks]
+    lines += [f"review   {v.rule_id}: {v.help} ({len(v.nodes)} elements)" for v in page.needs_review]
+    lines += [f"{c.status:15} {c.check} ({c.impact}): {c.detail}" for c in page.checks]
     attachments: list[tuple[str, bytes | str, str, str]] = [
         ("violations and checks", "\n".join(lines), "text/plain", "txt"),
         ("audit", json.dumps(_without_screenshot(audit), ensure_ascii=False, indent=2), "application/json", "json"),

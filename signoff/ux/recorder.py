@@ -11,7 +11,8 @@ without ever acting on it while a step runs:
   for feedback, and when a form was refused, the refused field is checked for an error message
   (see :meth:`ScenarioRecorder.step_finished` for when this is certain enough to judge);
 * at the end, :func:`audit_unseen_routes` opens the page kinds not audited yet in new pages of the
-  same browser context and audits each (axe WCAG 2.1 A/AA and the page-level usability checks).
+  same browser context and audits each (axe WCAG 2.1 A/AA and the page-level usability checks); an
+  audit that breaks off is kept as an incomplete audit with its error, never dropped.
 """
 
 from __future__ import annotations
@@ -27,12 +28,12 @@ from playwright.sync_api import BrowserContext, Frame, Page, Request
 from playwright.sync_api import Error as PlaywrightError
 
 from signoff.ux._pagejs import evaluate_settled, js
-from signoff.ux.audit import audit_page
+from signoff.ux.audit import audit_page, error_text
 from signoff.ux.effort import ActionCounter, EffortResult
 from signoff.ux.feedback import ErrorFeedbackResult, SaveFeedbackResult, check_error_feedback, check_save_feedback
 from signoff.ux.plan import UxSection
 from signoff.ux.routes import PageKindRegistry, route_of
-from signoff.ux.scorecard import PageAudit, TaskAudit
+from signoff.ux.scorecard import IncompleteAudit, PageAudit, TaskAudit
 from signoff.ux.speed import install_speed_observers
 
 #: A route segment that means "a form that saves": ``add``, ``edit``, ``add_related``, ``new`` ...
@@ -378,31 +379,49 @@ def audit_unseen_routes(
 
     The scenario's own page is left alone. A URL that no longer opens as itself (an error status,
     or a redirect to another kind of page - e.g. a record the scenario deleted, or the sign-in page)
-    is skipped without claiming its kind, so that a later scenario can audit it. ``on_audit(audit,
-    seconds)`` is called for each audit as it is done; ``on_problem(message)`` for pages that failed.
+    is skipped without claiming its kind, so that a later scenario can audit it. An audit that
+    breaks off - the page does not open, the browser or a script fails - claims its kind and is
+    returned (and passed to ``on_audit``) as a page audit whose :attr:`~PageAudit.incomplete` holds
+    the error: it was attempted once, and it fails the verdict rather than vanish into a warning.
+    Parts that fail inside a page that opened are recorded the same way by :func:`audit_page`.
+    ``on_audit(audit, seconds)`` is called for each audit as it is done; ``on_problem(message)``
+    for each audit that did not complete.
     """
     done: list[PageAudit] = []
     for url in urls:
         if not auditable(url, origin) or registry.seen(url):
             continue
         started = time.monotonic()
-        page = context.new_page()
+        claimed = False
+        audit: PageAudit | None = None
+        page: Page | None = None
         try:
+            page = context.new_page()
             install_speed_observers(page)
             response = page.goto(url, wait_until="load")
             if response is None or not response.ok or route_of(page.url) != route_of(url):
                 continue
-            form = main_form(page)
-            audit = audit_page(page, section, forms=[form] if form else [], registry=registry)
-            if audit is None:
+            if not registry.claim(page.url):
                 continue
-            done.append(audit)
-            if on_audit is not None:
-                on_audit(audit, time.monotonic() - started)
-        except PlaywrightError as error:
-            if on_problem is not None:
-                on_problem(f"{route_of(url)}: {str(error).splitlines()[0]}")
+            claimed = True
+            form = main_form(page)
+            audit = audit_page(page, section, forms=[form] if form else [])
+        except Exception as error:
+            # Claim the kind even when the page did not open: one attempt per kind and run, as
+            # for an audit that succeeded, so that the failure is recorded once, not per scenario.
+            if not claimed and not registry.claim(url):
+                continue
+            audit = PageAudit(url=url, incomplete=[IncompleteAudit(part="page", url=url, error=error_text(error))])
         finally:
-            with contextlib.suppress(PlaywrightError):
-                page.close()
+            if page is not None:
+                with contextlib.suppress(PlaywrightError):
+                    page.close()
+        if audit is None:
+            continue
+        done.append(audit)
+        if on_problem is not None:
+            for item in audit.incomplete:
+                on_problem(f"{route_of(item.url)}: {item.part} audit did not complete: {item.error}")
+        if on_audit is not None:
+            on_audit(audit, time.monotonic() - started)
     return done

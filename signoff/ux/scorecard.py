@@ -135,7 +135,8 @@ class IncompleteAudit:
     """A page audit, or one part of it, that did not complete - recorded with its error."""
 
     #: What did not complete: ``page`` (the page could not be opened or audited at all), or one
-    #: part - ``speed``, ``accessibility``, ``text``, ``primary-actions``, ``small-screen``, ``keyboard``.
+    #: part - ``speed``, ``accessibility``, ``text``, ``primary-actions``, ``small-screen``,
+    #: ``keyboard <form selector>``.
     part: str
     url: str
     #: The error, one line (exception type and message).
