@@ -257,3 +257,15 @@ def test_glossary_matches_whole_words_and_chinese_anywhere() -> None:
     texts = {"a": "Contacts and personal notes", "b": "新建联系人", "c": "客户列表"}
     report = consistency_report([], glossary, texts)
     assert [set(i.variants) for i in report.issues] == [{"联系人", "客户"}]
+
+
+def test_one_impact_ranking_and_one_merge_in_the_ux_package() -> None:
+    from pathlib import Path
+
+    import signoff.ux as package
+
+    folder = Path(package.__file__).parent
+    sources = {path.name: path.read_text(encoding="utf-8") for path in folder.glob("*.py")}
+    assert [name for name, text in sources.items() if "IMPACTS.index" in text] == ["plan.py"]
+    assert [name for name, text in sources.items() if "def merge_findings" in text] == ["accessibility.py"]
+    assert not [name for name, text in sources.items() if "def _merge_violations" in text or "def _rank" in text]

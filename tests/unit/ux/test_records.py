@@ -18,7 +18,7 @@ from signoff.ux.language import TextRenderResult
 from signoff.ux.plan import UxSection
 from signoff.ux.recorder import auditable, is_form_route
 from signoff.ux.records import AUDIT, STEP, RecordStore, from_data, merge_page_audits, to_data
-from signoff.ux.scorecard import PageAudit, TaskAudit, build_scorecard
+from signoff.ux.scorecard import IncompleteAudit, PageAudit, TaskAudit, build_scorecard
 from signoff.ux.small_screen import OverflowElement, SmallScreenResult, TouchTarget
 from signoff.ux.speed import PageSpeed
 
@@ -278,3 +278,32 @@ def test_audit_switch_in_the_plan() -> None:
     assert parse_sections({"ux": {"audit": False}})["ux"].audit is False
     with pytest.raises(PlanError, match="audit"):
         parse_sections({"ux": {"audit": "yes"}})
+
+
+def test_merging_keeps_the_worst_impact_a_rule_had_on_any_url() -> None:
+    url = f"{BASE}/persons/organisation/12"
+    first = a11y(url, {"label": ["#a"]}, [])
+    first.violations[0].impact = "serious"  # on the first URL axe rated the elements serious ...
+    second = a11y(f"{BASE}/persons/organisation/57", {"label": ["#b"]}, [])  # ... critical on the second
+    [merged] = merge_page_audits([PageAudit(url=url, accessibility=first), PageAudit(url=second.url, accessibility=second)])
+    assert merged.accessibility is not None
+    [label] = merged.accessibility.violations
+    assert label.impact == "critical"
+    assert [n.selectors for n in label.nodes] == [["#a"], ["#b"]]
+    # The scorecard merges with the same function, from either order.
+    card = build_scorecard([PageAudit(url=url, accessibility=first), PageAudit(url=second.url, accessibility=second)])
+    assert card.pages[0].violations_by_impact["critical"] == 1
+    assert card.pages[0].violations_by_impact["serious"] == 0
+
+
+def test_an_incomplete_audit_survives_json_and_merging(tmp_path: Path) -> None:
+    url = f"{BASE}/persons/organisations"
+    broken = PageAudit(url=url, incomplete=[IncompleteAudit("accessibility", url, "Error: Target crashed")])
+    store = RecordStore(tmp_path)
+    store.save_page(broken)
+    store.save_page(PageAudit(url=url, speed=speed(url, True, 400.0)), origin=STEP)
+    [merged] = store.pages()
+    assert merged.incomplete == broken.incomplete
+    card = build_scorecard([merged])
+    assert not card.verdict.passed
+    assert card.could_not_check == 1

@@ -300,3 +300,68 @@ def test_html_verdict_banner(passed: bool) -> None:
     card = build_scorecard([clean_page()], [task("t", 3 if passed else 30)])
     assert card.verdict.passed is passed
     assert ("通过 PASS" in render_html(card)) is passed
+
+
+def test_more_elements_failing_a_failed_rule_shows_on_the_scorecard(tmp_path: Path) -> None:
+    before = clean_page()
+    before.accessibility = a11y(before.url, {"label": "critical"})
+    after = clean_page()
+    after.accessibility = a11y(after.url, {"label": "critical"})
+    assert after.accessibility is not None
+    after.accessibility.violations[0].nodes += [ViolationNode([f"#y{i}"], f"<input id=y{i}>", "Fix it") for i in range(4)]
+    one, five = build_scorecard([before]), build_scorecard([after])
+    # Score and verdict cannot tell the two runs apart (a rule fails as a whole) ...
+    assert one.pages[0].score == five.pages[0].score and one.verdict.reasons == five.verdict.reasons
+    # ... the element counts per rule and page kind can.
+    assert one.pages[0].elements_by_rule == {"label": 1}
+    assert five.pages[0].elements_by_rule == {"label": 5}
+    assert (one.affected_elements, five.affected_elements) == (1, 5)
+    json_path, html_path = write_scorecard(five, tmp_path)
+    assert json.loads(json_path.read_text(encoding="utf-8"))["pages"][0]["elements_by_rule"] == {"label": 5}
+    assert "受影响元素 Elements</th>" in html_path.read_text(encoding="utf-8")
+    assert "<td>5</td>" in html_path.read_text(encoding="utf-8")
+
+
+def test_undecided_touch_targets_are_for_review_and_not_claimed_as_fine() -> None:
+    page = clean_page()
+    undecided = Violation(
+        "target-size (375x667)",
+        "serious",
+        "All touch targets must be 24px large, or leave sufficient space",
+        "https://dequeuniversity.com/rules/axe/4.12/target-size",
+        "",
+        ["wcag22aa"],
+        [ViolationNode(["#menu-toggle"], "<button id=menu-toggle>", "Target is partially obscured")],
+    )
+    page.small_screen = small(targets_to_review=[undecided])
+    card = build_scorecard([page])
+    check = next(c for c in card.pages[0].checks if c.check == "touch-target-size")
+    assert check.passed  # nothing measured failed ...
+    assert not check.detail.startswith("all touch targets")  # ... but not every target was measured
+    assert "1 not decided (needs review): #menu-toggle" in check.detail
+    assert [f.rule_id for f in card.pages[0].needs_review] == ["target-size (375x667)"]
+    assert card.needs_review == 1
+    text = render_html(card)
+    assert "Needs review" in text and "#menu-toggle" in text and "Target is partially obscured" in text
+
+
+def test_a_check_that_could_not_be_made_fails_even_with_fail_on_check_never() -> None:
+    page = clean_page()
+    page.speed = speed(lcp=None)
+    page.speed.not_measured = {"lcp": "not measured in this browser: it reports no 'largest-contentful-paint' entries"}
+    card = build_scorecard([page], section=UxSection(fail_on_check="never"))
+    lcp = next(c for c in card.pages[0].checks if c.check == "lcp")
+    assert (lcp.checked, lcp.passed, lcp.status) == (False, False, "could not check")
+    assert card.verdict.reasons == [
+        "page /persons/contact/{id}: lcp: could not check: LCP: not measured in this browser: "
+        "it reports no 'largest-contentful-paint' entries"
+    ]
+    # Not scored as a pass: the page scores as if the check were not there, not as if it passed.
+    assert card.pages[0].could_not_check == 1 and card.could_not_check == 1
+
+
+def test_an_empty_scorecard_is_no_pass() -> None:
+    card = build_scorecard([], [])
+    assert not card.verdict.passed
+    assert card.overall_score is None and card.accessibility_score is None
+    assert "未通过 FAIL" in render_html(card)
