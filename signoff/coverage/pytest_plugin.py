@@ -40,6 +40,8 @@ from typing import Any
 import pytest
 
 from signoff.coverage.catalogue import Catalogue, load_catalogue
+from signoff.coverage.outcomes import COULD_NOT_CHECK, failure_kind
+from signoff.coverage.plan import catalogue_path, coverage_section, crm_kind
 from signoff.coverage.report import (
     CoverageReport,
     Outcome,
@@ -48,8 +50,6 @@ from signoff.coverage.report import (
     render_summary,
     write_reports,
 )
-from signoff.coverage.outcomes import COULD_NOT_CHECK, failure_kind
-from signoff.coverage.plan import catalogue_path, coverage_section, crm_kind
 from signoff.coverage.tags import (
     check_feature_tags,
     display_path,

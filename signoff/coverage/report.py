@@ -31,7 +31,7 @@ import json
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal
@@ -330,7 +330,7 @@ def compute_coverage(
         verdict=_verdict(modules, overall, min_coverage, unknown),
         untraced=tuple(untraced),
         unknown={point_id: tuple(scenarios) for point_id, scenarios in sorted(unknown.items())},
-        generated_at=generated_at if generated_at is not None else datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        generated_at=generated_at if generated_at is not None else datetime.now(UTC).isoformat(timespec="seconds"),
         could_not_check=tuple(result for result in ordered if result.outcome == "could_not_check"),
         tagged_pending=tuple(result for result in ordered if result.counted_as_pending),
     )

@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Final
 
 import pytest
-
 from pytest_bdd.gherkin_parser import ExamplesTable, Tag, get_gherkin_document
 from pytest_bdd.gherkin_parser import Scenario as GherkinScenario
 

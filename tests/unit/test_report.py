@@ -240,7 +240,7 @@ def test_old_java_is_a_one_line_error(tmp_path: Path, monkeypatch: pytest.Monkey
 def test_wrong_java_home_is_a_one_line_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("JAVA_HOME", str(tmp_path / "no-jdk"))
 
-    with pytest.raises(SignoffError, match="JAVA_HOME is .*no-jdk but it has no bin/java"):
+    with pytest.raises(SignoffError, match=r"JAVA_HOME is .*no-jdk but it has no bin/java"):
         ensure_allure(tmp_path / "home")
 
 

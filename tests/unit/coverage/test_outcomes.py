@@ -20,7 +20,7 @@ def _raised(error: BaseException, module: str = __name__) -> BaseException:
     namespace = {"__name__": module, "error": error}
     try:
         exec(compile("raise error", f"<{module}>", "exec"), namespace)
-    except BaseException as raised:  # noqa: BLE001 - handed back to the test
+    except BaseException as raised:
         return raised
     raise AssertionError("not raised")
 

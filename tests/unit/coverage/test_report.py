@@ -221,7 +221,7 @@ def test_unknown_and_untraced_scenarios(catalogue: Catalogue) -> None:
 def test_plan_mistakes_are_plan_errors(catalogue: Catalogue) -> None:
     with pytest.raises(PlanError, match=r"not_applicable names unknown function point FP-X-1 \(not in test.csv\)"):
         compute_coverage([], catalogue, not_applicable=["FP-X-1"])
-    with pytest.raises(PlanError, match="min_coverage = 120.0 must be between 0 and 100"):
+    with pytest.raises(PlanError, match=r"min_coverage = 120\.0 must be between 0 and 100"):
         compute_coverage([], catalogue, min_coverage=120.0)
 
 
