@@ -345,7 +345,7 @@ def each_greets(scenario_context: dict[str, Any], greeting: str) -> None:
         for address in message.recipients:
             first, last = split_name(name_of[address])
             values = {"first name": first, "last name": last}
-            expected = fill_personal_fields(business_text(greeting), lambda field: values[field])
+            expected = fill_personal_fields(business_text(greeting), values.__getitem__)
             assert expected in message.text, (
                 f"the email to {address} does not say {expected!r}; its body is {message.text!r}"
             )

@@ -16,11 +16,10 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import Locator, Page, expect
 
-from pages.creme.campaigns import EntityChooser, form_errors
 from pages.creme.customers import ORGANISATIONS, find_contact
-from pages.creme.widgets import DjangoForm, ListView, require
+from pages.creme.widgets import NAME, DjangoForm, EntityChooser, ListView, form_errors, require
 from signoff.crm import FormRejected
-from signoff.crm.activities import ActivityKind, Activity, CalendarEntry
+from signoff.crm.activities import Activity, ActivityKind, CalendarEntry
 
 ACTIVITIES = "/activities/activities"
 CALENDAR = "/activities/calendar/user"
@@ -264,7 +263,7 @@ class CremeActivities:
     def _organisation_url(self, name: str) -> str | None:
         if ("organisation", name) in self._urls:
             return self._urls[("organisation", name)]
-        return self._remember("organisation", name, ListView(self.page, ORGANISATIONS).find("regular_field-name", name))
+        return self._remember("organisation", name, ListView(self.page, ORGANISATIONS).find(NAME, name))
 
     def _contact_url(self, full_name: str) -> str | None:
         if ("contact", full_name) in self._urls:

@@ -1,8 +1,7 @@
 """Creme's marketing pages: mailing lists, email templates, campaigns and their sendings.
 
-Also home of the two Creme widgets these pages lean on and the activity pages reuse: the stack of
-jQuery dialogs (a form dialog may open a list popup on top of itself) and the list popup that
-chooses records for an entity selector.
+The dialogs, the list popups and the entity chooser these pages lean on are Creme's widgets
+(:mod:`pages.creme.widgets`).
 
 Creme writes a personalised field as a Django template variable (``{{first_name}}``); the
 CRM-neutral ``[first name]`` is translated on the way in and back on the way out.
@@ -12,12 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
 
 from playwright.sync_api import Locator, Page, expect
 
-from pages.creme.widgets import INVALID_FIELDS_JS, DjangoForm, ListView, require
-from signoff.crm import FormRejected
+from pages.creme.widgets import NAME, Dialog, DjangoForm, EntityChooser, ListView, form_errors, require
 from signoff.crm.campaigns import (
     Campaign,
     EmailTemplate,
@@ -36,30 +33,12 @@ MAILING_LIST_DETAIL = re.compile(r"/emails/mailing_list/\d+$")
 TEMPLATE_DETAIL = re.compile(r"/emails/template/\d+$")
 CAMPAIGN_DETAIL = re.compile(r"/emails/campaign/\d+$")
 
-NAME = "regular_field-name"
-FIRST_NAME = "regular_field-first_name"
-LAST_NAME = "regular_field-last_name"
-
 #: Sending states during which Creme's job has not finished with a sending yet.
 UNFINISHED_STATES = ("Planned", "In progress")
 #: The status Creme gives an email its SMTP server accepted.
 SENT_STATUS = "Sent"
 
 _CREME_VARIABLE = re.compile(r"\{\{\s*(?P<name>\w+)\s*\}\}")
-
-# Errors of a Django form: field errors carry the id ``id_<field>_error`` (Django 5); errors of
-# the whole form are in an ``errorlist nonfield``. Keyed by field name, ``""`` for the form.
-_FORM_ERRORS_JS = """(root) => {
-    const errors = {};
-    for (const list of root.querySelectorAll('ul.errorlist')) {
-        const match = /^id_(.+)_error$/.exec(list.id || '');
-        const key = match ? match[1] : '';
-        const text = Array.from(list.querySelectorAll('li')).map(li => li.textContent.trim()).join(' ');
-        if (text) errors[key] = errors[key] ? errors[key] + ' ' + text : text;
-    }
-    return errors;
-}"""
-
 
 # Reads a sending's page in the background, as the browser would on a reload; answers its state
 # once Creme's job is done with it (false before, so that wait_for_function keeps polling).
@@ -80,144 +59,6 @@ def to_creme_text(text: str) -> str:
 def from_creme_text(text: str) -> str:
     """``Dear {{first_name}}`` → ``Dear [first name]``."""
     return _CREME_VARIABLE.sub(lambda match: "[" + match.group("name").replace("_", " ") + "]", text)
-
-
-def split_full_name(full_name: str) -> tuple[str, str]:
-    """First word is the first name, as in the customer steps (``"Ada Lovelace"``)."""
-    first, _, last = full_name.strip().partition(" ")
-    return (first, last) if last else ("", first)
-
-
-def form_errors(root: Locator) -> dict[str, str]:
-    """The errors a Creme form shows, by field name (``""`` for the whole form)."""
-    found: dict[str, Any] = root.evaluate(_FORM_ERRORS_JS)
-    return {str(key): str(value) for key, value in found.items()}
-
-
-# ----------------------------------------------------------------------------- Creme widgets
-
-
-class DialogStack:
-    """Creme's jQuery dialogs, counted from the bottom: a popup opened from a dialog sits on top.
-
-    ``.ui-dialog:visible`` is re-evaluated on every use, so a dialog is addressed by its depth
-    and a closed one is noticed by the count going back down.
-    """
-
-    def __init__(self, page: Page) -> None:
-        self.page = page
-        self.visible = page.locator(".ui-dialog:visible")
-
-    def open(self, trigger: Locator) -> "Dialog":
-        depth = self.visible.count()
-        trigger.click()
-        expect(self.visible).to_have_count(depth + 1)
-        dialog = Dialog(self, depth)
-        expect(dialog.content).to_be_visible()
-        return dialog
-
-
-class Dialog:
-    """One dialog of the stack: a form in a dialog, or a list popup."""
-
-    def __init__(self, stack: DialogStack, depth: int) -> None:
-        self.stack = stack
-        self.page = stack.page
-        self.depth = depth
-        self.locator = stack.visible.nth(depth)
-        self.content = self.locator.locator("form").first
-        self.buttons = self.locator.locator(".ui-dialog-buttonpane")
-
-    def field(self, name: str) -> Locator:
-        return self.locator.locator(f"#id_{name}")
-
-    def wait_closed(self) -> None:
-        expect(self.stack.visible).to_have_count(self.depth)
-
-    def submit(self, label: str) -> None:
-        """Press the dialog's save button; raise :class:`FormRejected` when Creme shows the form again."""
-        refused: dict[str, Any] = self.content.evaluate(INVALID_FIELDS_JS)
-        if refused:
-            self.buttons.get_by_role("button", name=label).click()
-            raise FormRejected({name: str(message) for name, message in refused.items()})
-        with self.page.expect_response(lambda r: r.request.method == "POST") as answer:
-            self.buttons.get_by_role("button", name=label).click()
-        # Creme answers a saved dialog form with an empty text, a refused one with the form again.
-        if "html" in (answer.value.headers.get("content-type") or ""):
-            expect(self.locator.locator("ul.errorlist").first).to_be_visible()
-            raise FormRejected(form_errors(self.locator) or {"": "the form was refused"})
-        self.wait_closed()
-
-    def cancel(self) -> None:
-        self.buttons.get_by_role("button", name="Cancel").click()
-        self.wait_closed()
-
-
-class ListPopup:
-    """The list popup of an entity selector: search, tick the wanted rows, validate."""
-
-    def __init__(self, dialog: Dialog) -> None:
-        self.dialog = dialog
-        self.page = dialog.page
-        self.listview = dialog.locator.locator("form.ui-creme-listview")
-        self.rows = dialog.locator.locator("tr.lv-row")
-
-    def search(self, column: str, text: str) -> None:
-        # The popup swaps its whole table for the searched one: mark the old table and wait until
-        # it is gone, as the list pages do.
-        self.listview.locator("table").first.evaluate("t => t.setAttribute('data-signoff-stale', '1')")
-        box = self.dialog.locator.locator(f"#id_search-{column}")
-        box.fill(text)
-        box.press("Enter")
-        expect(self.dialog.locator.locator("table[data-signoff-stale]")).to_have_count(0)
-        expect(self.dialog.locator.locator(f"#id_search-{column}")).to_have_value(text)
-
-    def row(self, **cells: str) -> Locator:
-        """The one row whose cells (column key → exact text) all match; LookupError otherwise."""
-        for row in self.rows.all():
-            if all(_cell_text(row, column) == text for column, text in cells.items()):
-                return row
-        shown = [_cell_text(row, next(iter(cells))) for row in self.rows.all()]
-        raise LookupError(f"no row with {cells} in the list popup; it shows {shown}")
-
-    def tick(self, row: Locator) -> None:
-        box = row.locator("input[name=select_one]")
-        if box.count():
-            box.check()
-        else:
-            # Single-selection popups have no boxes: the row itself is clicked.
-            row.locator("td.lv-cell").first.click()
-        expect(row).to_have_class(re.compile(r"\bselected\b"))
-
-    def validate(self) -> None:
-        self.dialog.buttons.get_by_role("button", name="Validate the selection").click()
-        self.dialog.wait_closed()
-
-
-def _cell_text(row: Locator, column: str) -> str:
-    cell = row.locator(f'td[name="{column}"] .lv-cell-value')
-    return cell.inner_text().strip() if cell.count() else ""
-
-
-class EntityChooser:
-    """Choose records for a Creme entity selector (single, or a list of selectors)."""
-
-    def __init__(self, page: Page, stack: DialogStack | None = None) -> None:
-        self.page = page
-        self.stack = stack or DialogStack(page)
-
-    def choose_contact(self, trigger: Locator, full_name: str) -> None:
-        first, last = split_full_name(full_name)
-        popup = ListPopup(self.stack.open(trigger))
-        popup.search(LAST_NAME, last)
-        popup.tick(popup.row(**{FIRST_NAME: first, LAST_NAME: last}))
-        popup.validate()
-
-    def choose_named(self, trigger: Locator, name: str) -> None:
-        popup = ListPopup(self.stack.open(trigger))
-        popup.search(NAME, name)
-        popup.tick(popup.row(**{NAME: name}))
-        popup.validate()
 
 
 # ----------------------------------------------------------------------------- pages
@@ -274,7 +115,6 @@ class DetailPage:
 
     def __init__(self, page: Page) -> None:
         self.page = page
-        self.stack = DialogStack(page)
 
     def open(self, url: str) -> None:
         self.page.goto(url)
@@ -292,15 +132,12 @@ class MailingListPage(DetailPage):
         return self.brick("regular-emails-contacts")
 
     def add_contacts(self, full_names: Sequence[str]) -> None:
-        brick = self.contacts_brick()
-        dialog = self.stack.open(brick.get_by_role("link", name="Add contacts"))
-        chooser = EntityChooser(self.page, self.stack)
+        dialog = Dialog.opened_by(self.contacts_brick().get_by_role("link", name="Add contacts"))
+        chooser = EntityChooser(self.page)
         recipients = dialog.field("recipients")
         for full_name in full_names:
             chooser.choose_contact(recipients.get_by_role("button", name="Select", exact=True), full_name)
-        dialog.submit("Link the contacts")
-        for full_name in full_names:
-            expect(brick.locator("tbody tr").filter(has=self.page.get_by_role("link", name=full_name, exact=True))).to_have_count(1)
+        dialog.save("Link the contacts")
 
     def contacts(self) -> tuple[MailingListMember, ...]:
         members = []
@@ -322,12 +159,12 @@ class CampaignPage(DetailPage):
         return self.brick("regular-emails-sendings")
 
     def new_sending(self, server: str, sender: str, template: str | None) -> None:
-        dialog = self.stack.open(self.sendings_brick().get_by_role("link", name="New sending"))
+        dialog = Dialog.opened_by(self.sendings_brick().get_by_role("link", name="New sending"))
         dialog.field("config_0").select_option(label=server)
         dialog.field("config_1").fill(sender)
         if template is not None:
-            EntityChooser(self.page, self.stack).choose_named(dialog.field("template").get_by_role("button"), template)
-        dialog.submit("Save the sending")
+            EntityChooser(self.page).choose_named(dialog.field("template").get_by_role("button"), template)
+        dialog.save("Save the sending")
 
     def sending_urls(self) -> list[str]:
         """Detail pages of the sendings, newest first (the brick sorts by sending date)."""
@@ -368,7 +205,6 @@ class MailServerSettings:
 
     def __init__(self, page: Page) -> None:
         self.page = page
-        self.stack = DialogStack(page)
         self.brick = page.locator("#brick-regular-emails-sending_config_items")
 
     def open(self) -> None:
@@ -379,15 +215,14 @@ class MailServerSettings:
         return [text.strip() for text in self.brick.locator("tbody td[data-table-primary-column]").all_inner_texts()]
 
     def add(self, name: str, host: str, port: int, sender: str) -> None:
-        dialog = self.stack.open(self.brick.get_by_role("link", name="New server configuration"))
+        dialog = Dialog.opened_by(self.brick.get_by_role("link", name="New server configuration"))
         dialog.field("name").fill(name)
         dialog.field("host").fill(host)
         dialog.field("port").fill(str(port))
         # The loopback server speaks plain SMTP.
         dialog.field("use_tls").uncheck()
         dialog.field("default_sender").fill(sender)
-        dialog.submit("Save the configuration")
-        expect(self.brick.locator("tbody td[data-table-primary-column]").filter(has_text=name)).to_have_count(1)
+        dialog.save("Save the configuration")
 
 
 # ----------------------------------------------------------------------------- the area

@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from pages.creme.widgets import DjangoForm, ListView, confirm_dialog
+from pages.creme.widgets import FIRST_NAME, LAST_NAME, Dialog, DjangoForm, ListView, navigation, split_full_name
 
 ORGANISATIONS = "/persons/organisations"
 CONTACTS = "/persons/contacts"
@@ -15,16 +15,14 @@ ORGANISATION_DETAIL = re.compile(r"/persons/organisation/\d+$")
 CONTACT_DETAIL = re.compile(r"/persons/contact/\d+$")
 
 
-CONTACT_FIRST_NAME = "regular_field-first_name"
-CONTACT_LAST_NAME = "regular_field-last_name"
+CONTACT_FIRST_NAME = FIRST_NAME
+CONTACT_LAST_NAME = LAST_NAME
 CONTACT_EMPLOYER = "relation-persons-subject_employed_by"
 
 
 def find_contact(page: Page, full_name: str) -> dict[str, str] | None:
     """The contact list's row for ``full_name`` ("first last"): its cells by column, plus ``url``."""
-    first, _, last = full_name.strip().partition(" ")
-    if not last:
-        first, last = "", first
+    first, last = split_full_name(full_name)
     listing = ListView(page, CONTACTS)
     listing.open()
     listing.quick_search(CONTACT_LAST_NAME, last)
@@ -89,13 +87,13 @@ class EntityDetail:
         return str(self.title.evaluate("el => Array.from(el.childNodes).filter(n => n.nodeType === 3).map(n => n.textContent).join('')")).strip()
 
     def edit(self) -> None:
-        with self.page.expect_navigation():
+        with navigation(self.page):
             self.page.locator("a.card-button").filter(has_text=re.compile(r"^\s*Edit\s*$")).first.click()
 
     def delete(self) -> None:
         self.delete_button.click()
-        with self.page.expect_navigation():
-            confirm_dialog(self.page)
+        with navigation(self.page):
+            Dialog.on_top(self.page).confirm()
 
     def related(self, relation_title: str) -> list[str]:
         """Names listed in the relation block titled ``relation_title`` (e.g. "Is an employee of")."""

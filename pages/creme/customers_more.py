@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Page, expect
 
 from pages.creme.customers import (
     CONTACT_DETAIL,
@@ -20,8 +20,8 @@ from pages.creme.customers import (
     EntityDetail,
     TrashPage,
 )
-from pages.creme.users import FIRST_NAME, LAST_NAME, NAME, CremeUsers, DialogForm
-from pages.creme.widgets import DjangoForm, confirm_dialog
+from pages.creme.users import CremeUsers
+from pages.creme.widgets import FIRST_NAME, LAST_NAME, NAME, STALE, Dialog, DjangoForm, ListPopup
 from signoff.crm import ActionRefused, FormRejected
 from signoff.crm.customers_more import Condition, CustomerList
 from signoff.crm.users import RecordKind
@@ -31,8 +31,6 @@ LIST_PATHS: dict[CustomerList, str] = {"organisations": ORGANISATIONS, "contacts
 FILTER_FIELDS = {"name": "Name", "first name": "First name", "last name": "Last name", "email": "Email address"}
 #: Business operators to the labels of Creme's filter form (its case-sensitive variants).
 FILTER_OPERATORS = {"contains": "Contains", "starts with": "Starts with", "equals": "Equals"}
-
-_STALE = "data-signoff-stale"
 
 
 class FilterForm(DjangoForm):
@@ -99,9 +97,9 @@ class FilteredList:
 
     def _reloading(self, action: Callable[[], object]) -> None:
         """Do what makes Creme swap the whole list, and wait until the old table is gone."""
-        self.page.locator("form.ui-creme-listview table").first.evaluate(f"t => t.setAttribute('{_STALE}', '1')")
+        self.page.locator("form.ui-creme-listview table").first.evaluate(f"t => t.setAttribute('{STALE}', '1')")
         action()
-        expect(self.page.locator(f"table[{_STALE}]")).to_have_count(0)
+        expect(self.page.locator(f"table[{STALE}]")).to_have_count(0)
 
     def names(self, columns: Sequence[str]) -> list[str]:
         shown: list[str] = []
@@ -148,25 +146,23 @@ class CremeCustomersMore:
             raise LookupError(f'"{name}" is not in the trash')
         row.first.locator("a[title='Delete permanently']").click()
         with self.page.expect_response(lambda r: "/creme_core/entity/delete/" in r.url) as answer:
-            confirm_dialog(self.page)
+            Dialog.on_top(self.page).confirm()
         if answer.value.ok:
             expect(trash.rows.filter(has=self.page.get_by_role("link", name=name, exact=True))).to_have_count(0)
             return
         # Creme shows its refusal (HTTP 409) in an error dialog: keep its words, then close it.
-        error = self.page.locator(".ui-dialog:visible").filter(has=self.page.locator(".ui-creme-dialog-warn")).last
-        expect(error).to_be_visible()
-        message = " ".join(error.locator(".ui-creme-dialog-frame").inner_text().split())
-        error.locator(".ui-dialog-buttonpane").get_by_role("button", name="Close").click()
+        error = Dialog.on_top(self.page, holding=".ui-creme-dialog-warn")
+        message = error.message()
+        error.press("Close")
         raise ActionRefused(message)
 
     # -- links
 
     def link_to_opportunity(self, organisation: str, opportunity: str) -> None:
         self._open("organisation", organisation)
-        self.page.get_by_role("link", name="Create an opportunity").first.click()
-        form = DialogForm(self.page)
+        form = Dialog.opened_by(self.page.get_by_role("link", name="Create an opportunity").first)
         form.fill(name=opportunity)
-        form.submit("Save the opportunity")
+        form.save("Save the opportunity")
 
     # -- saved filters
 
@@ -204,28 +200,23 @@ class CremeCustomersMore:
 
     def merge(self, kind: RecordKind, absorbed: str, kept: str, **changes: str) -> None:
         self._open(kind, kept)
-        self.page.locator("a[data-action=creme_core-detailview-merge]").click()
-        picker = self.page.locator(".ui-dialog:visible").filter(has=self.page.locator("form.ui-creme-listview")).last
-        expect(picker).to_be_visible()
+        picker = ListPopup(Dialog.opened_by(self.page.locator("a[data-action=creme_core-detailview-merge]")))
         self._pick(picker, kind, absorbed)
-        with self.page.expect_navigation(url=re.compile(r"/creme_core/entity/merge")):
-            picker.locator(".ui-dialog-buttonpane").get_by_role("button", name="Validate the selection").click()
+        # Validating this popup leads to the merge page instead of closing it.
+        picker.validate_button().click()
+        self.page.wait_for_url(re.compile(r"/creme_core/entity/merge"))
         merge = MergePage(self.page, ORGANISATION_DETAIL if kind == "organisation" else CONTACT_DETAIL)
         merge.change(**changes)
         merge.save()
 
-    def _pick(self, picker: Locator, kind: RecordKind, name: str) -> None:
+    def _pick(self, picker: ListPopup, kind: RecordKind, name: str) -> None:
         """Select the row of ``name`` in the list dialog where Creme asks for the other record."""
         first, _, last = name.strip().partition(" ")
         column, text = (NAME, name) if kind == "organisation" else (LAST_NAME, last or first)
-        box = picker.locator(f"#id_search-{column}")
-        picker.locator("form.ui-creme-listview table").first.evaluate(f"t => t.setAttribute('{_STALE}', '1')")
-        box.fill(text)
-        box.press("Enter")
-        expect(picker.locator(f"table[{_STALE}]")).to_have_count(0)
+        picker.search(column, text)
         wanted = [name] if kind == "organisation" else [first, last] if last else [first]
         columns = [NAME] if kind == "organisation" else [FIRST_NAME, LAST_NAME] if last else [LAST_NAME]
-        for row in picker.locator("tr.lv-row").all():
+        for row in picker.rows.all():
             cells = [row.locator(f'td[name="{c}"] .lv-cell-value').inner_text().strip() for c in columns]
             if cells == wanted:
                 row.locator(f'td[name="{columns[-1]}"]').click()

@@ -3,8 +3,8 @@ and teams that opportunities are assigned to.
 
 In Creme a lead is an organisation related to the managed organisation as a prospect or suspect;
 an opportunity is created from the organisation's page ("Create a linked opportunity"). The users
-and teams made here are the few a sales scenario needs to assign opportunities to; managing users
-and roles as such belongs to the users area.
+and teams made here are the few a sales scenario needs to assign opportunities to, made on the
+users page of the users area (:class:`pages.creme.users.UsersPage`).
 """
 
 from __future__ import annotations
@@ -19,16 +19,18 @@ from urllib.parse import urlsplit
 from playwright.sync_api import Locator, Page, expect
 
 from pages.creme.customers import ORGANISATIONS, EntityDetail
-from pages.creme.widgets import DjangoForm, ListView, require, visible_dialog
+from pages.creme.users import UsersPage
+from pages.creme.widgets import NAME, Dialog, DjangoForm, ListView, navigation, require
 from signoff.crm import ActionRefused, FormRejected
 from signoff.crm.sales import CustomerStatus, Opportunity, sales_phase_named
 
 OPPORTUNITIES = "/opportunities/opportunities"
 OPPORTUNITY_ADD = "/opportunities/opportunity/add"
 OPPORTUNITY_DETAIL = re.compile(r"/opportunities/opportunity/\d+$")
-USERS_PORTAL = "/creme_config/user/portal/"
-
-NAME = "regular_field-name"
+#: Creme's password rules refuse short, common or name-like passwords.
+SALES_PASSWORD = "Signoff-Sales-Pass-2025!"
+#: The role of a sales representative: a user with no role would be a superuser.
+SALES_ROLE = "Regular user"
 
 #: Creme's form fields to the business fields of :class:`signoff.crm.sales.Sales`.
 BUSINESS_FIELDS = {
@@ -201,9 +203,7 @@ class OrganisationPage(EntityDetail):
             button.click()
         response = answer.value
         if not response.ok:
-            dialog = visible_dialog(self.page)
-            expect(dialog).to_be_visible()
-            raise ActionRefused(dialog.inner_text().strip())
+            raise ActionRefused(Dialog.on_top(self.page).text())
         # The buttons are redrawn once the relationship is saved: the button is gone when done.
         expect(button).to_have_count(0)
 
@@ -233,86 +233,8 @@ class OrganisationPage(EntityDetail):
         return found
 
     def open_new_opportunity(self) -> None:
-        with self.page.expect_navigation():
+        with navigation(self.page):
             self.new_opportunity_button.click()
-
-
-class UsersPortal:
-    """Creme's configuration page of users and teams; new ones are made in its dialogs."""
-
-    #: Creme's password rules refuse short, common or name-like passwords.
-    PASSWORD = "Signoff-Sales-Pass-2025!"
-
-    def __init__(self, page: Page) -> None:
-        self.page = page
-        self.users = page.locator("#brick-regular-creme_config-users tbody tr")
-        self.teams = page.locator("#brick-regular-creme_config-teams tbody tr")
-        self.new_user_button = page.locator(".brick-header-button", has_text=re.compile(r"^\s*New user\s*$"))
-        self.new_team_button = page.locator(".brick-header-button", has_text=re.compile(r"^\s*New team\s*$"))
-
-    def open(self) -> None:
-        self.page.goto(USERS_PORTAL)
-        expect(self.page.locator("#brick-regular-creme_config-users")).to_be_visible()
-
-    def has_user(self, displayed_name: str) -> bool:
-        return self.users.filter(has=self.page.locator("td", has_text=_exactly(displayed_name))).count() > 0
-
-    def has_team(self, name: str) -> bool:
-        return self.teams.filter(has=self.page.locator("td", has_text=_exactly(name))).count() > 0
-
-    def add_user(self, full_name: str) -> None:
-        first, last = _split_person_name(full_name)
-        username = _username(full_name)
-        dialog = self._open_dialog(self.new_user_button)
-        dialog.locator("#id_username").fill(username)
-        dialog.locator("#id_first_name").fill(first)
-        dialog.locator("#id_last_name").fill(last)
-        # Creme wants an e-mail address unique among users; the name may not be ASCII.
-        dialog.locator("#id_email").fill(f"sales-{hashlib.sha1(full_name.encode()).hexdigest()[:12]}@example.com")
-        # Without it Creme would show "Alice M." instead of the name the scenario uses.
-        dialog.locator("#id_displayed_name").fill(full_name)
-        # A user with no role would be a superuser: a sales representative is a regular user.
-        _check_in_list(dialog, "Regular user")
-        dialog.locator("#id_password_1").fill(self.PASSWORD)
-        dialog.locator("#id_password_2").fill(self.PASSWORD)
-        self._save(dialog, "Save the user", "/creme_config/user/add")
-
-    def add_team(self, name: str, members: Sequence[str]) -> None:
-        dialog = self._open_dialog(self.new_team_button)
-        dialog.locator("#id_username").fill(name)
-        for member in members:
-            _check_in_list(dialog, member)
-        self._save(dialog, "Save the team", "/creme_config/team/add")
-
-    def _open_dialog(self, button: Locator) -> Locator:
-        button.click()
-        dialog = visible_dialog(self.page)
-        expect(dialog.locator("#id_username")).to_be_visible()
-        return dialog
-
-    def _save(self, dialog: Locator, label: str, path: str) -> None:
-        with self.page.expect_response(lambda r: path in r.url and r.request.method == "POST") as answer:
-            dialog.get_by_role("button", name=label).click()
-        # Creme answers an accepted form with an empty text reply and closes the dialog; a refused
-        # one comes back as the form again, with its errors.
-        if "text/html" in (answer.value.headers.get("content-type") or ""):
-            errors = dialog.locator(".errorlist li")
-            expect(errors.first).to_be_visible()
-            raise FormRejected({"": " ".join(text.strip() for text in errors.all_inner_texts())})
-        expect(self.page.locator(".ui-dialog:visible")).to_have_count(0)
-
-
-def _check_in_list(dialog: Locator, label: str) -> None:
-    """Tick ``label`` in one of Creme's checkbox lists (they stand for a multiple <select>)."""
-    item = dialog.locator(".checkbox-field").filter(
-        has=dialog.page.locator(".checkbox-label-text", has_text=_exactly(label))
-    )
-    item.locator("input[type=checkbox]").check()
-
-
-def _exactly(text: str) -> re.Pattern[str]:
-    """A text matcher for the whole text of an element, give or take surrounding blanks."""
-    return re.compile(rf"^\s*{re.escape(text)}\s*$")
 
 
 def _split_person_name(full_name: str) -> tuple[str, str]:
@@ -442,13 +364,26 @@ class CremeSales:
     # -- people
 
     def ensure_sales_representative(self, full_name: str) -> None:
-        portal = UsersPortal(self.page)
+        portal = UsersPage(self.page)
         portal.open()
-        if not portal.has_user(full_name):
-            portal.add_user(full_name)
+        if portal.lists_user(full_name):
+            return
+        first, last = _split_person_name(full_name)
+        portal.create_user(
+            username=_username(full_name),
+            first_name=first,
+            last_name=last,
+            # Creme wants an e-mail address unique among users; the name may not be ASCII.
+            email=f"sales-{hashlib.sha1(full_name.encode()).hexdigest()[:12]}@example.com",
+            # Without it Creme would show "Alice M." instead of the name the scenario uses.
+            displayed_name=full_name,
+            password=SALES_PASSWORD,
+            password_confirmation=SALES_PASSWORD,
+            roles=(SALES_ROLE,),
+        )
 
     def ensure_team(self, name: str, members: Sequence[str]) -> None:
-        portal = UsersPortal(self.page)
+        portal = UsersPage(self.page)
         portal.open()
-        if not portal.has_team(name):
-            portal.add_team(name, members)
+        if not portal.lists_team(name):
+            portal.create_team(name, members)

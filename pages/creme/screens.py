@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from playwright.sync_api import Locator, Page, expect
 
-from pages.creme.widgets import DjangoForm
+from pages.creme.widgets import DjangoForm, navigation
 from signoff.crm.screens import (
     ACTIVITY_LIST,
     CALENDAR,
@@ -84,7 +84,7 @@ class CremeScreens:
     def go_to(self, screen: str) -> None:
         target = self._screen(screen)
         if screen == HOME:
-            with self.page.expect_navigation():
+            with navigation(self.page):
                 self.home_link.click()
         elif target.created_from is not None:
             listing, button = target.created_from
@@ -92,7 +92,7 @@ class CremeScreens:
                 self.go_to(listing)
             # The button's icon has its own alt text ("Create"), read before the label.
             link = self.page.get_by_role("link", name=re.compile(rf"(^|\s){re.escape(button)}$"))
-            with self.page.expect_navigation():
+            with navigation(self.page):
                 link.first.click()
         elif target.menu is not None:
             menu, entry = target.menu
@@ -101,7 +101,7 @@ class CremeScreens:
             item.hover()
             link = item.get_by_role("link", name=entry, exact=True)
             expect(link).to_be_visible()
-            with self.page.expect_navigation():
+            with navigation(self.page):
                 link.click()
         else:
             raise ValueError(f"no way through the menus to the {screen}")

@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import Page, expect
 
+from pages.creme.widgets import navigation
+
 SIGN_IN_PATH = "/creme_login/"
 
 
@@ -31,7 +33,7 @@ class SignInPage:
             # The browser refuses an empty required field before anything reaches the CRM.
             self.submit_button.click()
             return
-        with self.page.expect_navigation():
+        with navigation(self.page):
             self.submit_button.click()
 
     def is_shown(self) -> bool:

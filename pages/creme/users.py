@@ -9,13 +9,13 @@ name, so that owners and team members read back as the user names the scenarios 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from typing import Any, cast
+from collections.abc import Iterable
+from typing import Any, ClassVar, cast
 
 from playwright.sync_api import Locator, Page, Response, expect
 
 from pages.creme.customers import CONTACTS, ORGANISATIONS, ContactForm, EntityDetail, OrganisationForm
-from pages.creme.widgets import INVALID_FIELDS_JS, DjangoForm, ListView
+from pages.creme.widgets import FIRST_NAME, LAST_NAME, NAME, Dialog, DjangoForm, ListView, exactly, split_full_name
 from signoff.crm import ActionRefused, FormRejected
 from signoff.crm.users import (
     ACTIONS,
@@ -49,114 +49,13 @@ APPLICATIONS: dict[str, str] = {
 #: How the roles page names a credential's set of records.
 SCOPE_LABELS: dict[Scope, str] = {"own": "User's own entities", "all": "All entities"}
 
-NAME = "regular_field-name"
-FIRST_NAME = "regular_field-first_name"
-LAST_NAME = "regular_field-last_name"
 OWNER = "regular_field-user"
 
-_STALE = "data-signoff-stale"
+#: The users page's "New user" dialog and "New team" dialog: Creme's fields → business names.
+USER_FIELDS = {"password_1": "password", "password_2": "password"}
+TEAM_FIELDS = {"username": "name", "teammates": "members"}
 # Text of each element; textContent, because column titles are upper-cased by CSS only.
 _TEXTS = "els => els.map(e => e.textContent)"
-
-
-def _exactly(text: str) -> re.Pattern[str]:
-    return re.compile(rf"^\s*{re.escape(text)}\s*$")
-
-
-class DialogForm:
-    """A Creme form shown in a jQuery dialog: fill it, submit it, read refusals in the CRM's words.
-
-    The dialog is pinned by its id when it opens, so that a second dialog (an error box) or the
-    closing of this one never makes the locators point at another dialog.
-    """
-
-    def __init__(self, page: Page, field_names: Mapping[str, str] | None = None) -> None:
-        self.page = page
-        opened = page.locator(".ui-dialog:visible").filter(has=page.locator("form")).last
-        expect(opened).to_be_visible()
-        content_id = opened.get_attribute("aria-describedby")
-        self.dialog = page.locator(f'.ui-dialog[aria-describedby="{content_id}"]')
-        self.frame = self.dialog.locator(".ui-creme-dialog-frame")
-        self.form = self.dialog.locator("form")
-        self.buttons = self.dialog.locator(".ui-dialog-buttonpane")
-        self.title = self.dialog.locator(".bar-title").first
-        #: Creme field name (without a wizard step prefix) → the business name used in FormRejected.
-        self.field_names = dict(field_names or {})
-        expect(self.form).to_be_visible()
-
-    def field(self, name: str) -> Locator:
-        return self.form.locator(f"#id_{name}")
-
-    def fill(self, **values: str) -> None:
-        for name, value in values.items():
-            self.field(name).fill(value)
-
-    def checklist(self, name: str) -> Locator:
-        """The checkboxes of a Creme check-list (the widget that stands in for a multiple select)."""
-        widget = self.form.locator(".ui-creme-checklistselect").filter(has=self.page.locator(f"#id_{name}"))
-        # Creme's script builds the checkboxes from the <select> once the dialog is shown.
-        expect(widget).to_have_class(re.compile(r"\bwidget-ready\b"))
-        return widget.locator("li.checkbox-field")
-
-    def check(self, name: str, labels: Iterable[str]) -> None:
-        """Tick the check-list entries shown with these labels."""
-        items = self.checklist(name)
-        for label in labels:
-            item = items.filter(has=self.page.locator(".checkbox-label-text", has_text=_exactly(label)))
-            if item.count() == 0:
-                offered = [text.strip() for text in items.locator(".checkbox-label-text").all_inner_texts()]
-                raise LookupError(f'"{label}" is not offered for {name}; offered: {offered}')
-            item.locator("input[type=checkbox]").check()
-
-    def check_all(self, name: str) -> None:
-        for box in self.checklist(name).locator("input[type=checkbox]").all():
-            box.check()
-
-    def submit(self, button: str) -> bool:
-        """Press ``button``; ``True`` when the CRM saved and closed the dialog, ``False`` when it
-        shows the next form (a wizard step). Raises :class:`FormRejected` when the form comes back
-        with errors, or when the browser refuses it before sending."""
-        refused: dict[str, Any] = self.form.evaluate(INVALID_FIELDS_JS)
-        press = self.buttons.get_by_role("button", name=button, exact=True)
-        if refused:
-            # Press anyway, as a user would: the browser then shows its own message at the field.
-            press.click()
-            raise FormRejected({self._business_name(name): str(message) for name, message in refused.items()})
-        # Creme replaces the dialog's content with its answer: mark the current content to know
-        # when the answer is on screen.
-        self.frame.locator("> *").first.evaluate(f"el => el.setAttribute('{_STALE}', '1')")
-        with self.page.expect_response(self._is_form_post) as answer:
-            press.click()
-        # Creme answers a refused form (or the next wizard step) with the form again, a saved one
-        # with a short confirmation.
-        closed = "<form" not in answer.value.text()
-        if closed:
-            expect(self.dialog).to_be_hidden()
-            return True
-        expect(self.frame.locator(f"[{_STALE}]")).to_have_count(0)
-        errors = self._errors()
-        if errors:
-            raise FormRejected(errors)
-        return False
-
-    @staticmethod
-    def _is_form_post(response: Response) -> bool:
-        return response.request.method == "POST" and response.request.resource_type in ("xhr", "fetch")
-
-    def _errors(self) -> dict[str, str]:
-        found: dict[str, str] = {}
-        for errors in self.form.locator("ul.errorlist").all():
-            # Creme renders a field's errors as <ul id="id_<field>_error">; form-wide ones have no id.
-            match = re.fullmatch(r"id_(.+)_error", errors.get_attribute("id") or "")
-            name = self._business_name(match.group(1)) if match else ""
-            message = " ".join(text.strip() for text in errors.locator("li").all_inner_texts())
-            if message:
-                found[name] = f"{found[name]} {message}" if name in found else message
-        return found
-
-    def _business_name(self, name: str) -> str:
-        bare = re.sub(r"^\d+-", "", name)  # wizard steps prefix their fields with the step number
-        return self.field_names.get(bare, bare)
 
 
 class UsersPage:
@@ -178,8 +77,54 @@ class UsersPage:
 
     def team_row(self, name: str) -> Locator:
         return self.teams.locator("tbody tr").filter(
-            has=self.page.locator("td:first-child", has_text=_exactly(name))
+            has=self.page.locator("td:first-child", has_text=exactly(name))
         )
+
+    def lists_user(self, shown_as: str) -> bool:
+        """Whether a row of the users table shows ``shown_as`` (a user name, a displayed name) in a cell."""
+        rows = self.users.locator("tbody tr").filter(has=self.page.locator("td", has_text=exactly(shown_as)))
+        return rows.count() > 0
+
+    def lists_team(self, name: str) -> bool:
+        return self.team_row(name).count() > 0
+
+    def create_user(
+        self,
+        *,
+        username: str,
+        first_name: str,
+        last_name: str,
+        email: str,
+        displayed_name: str,
+        password: str,
+        password_confirmation: str,
+        roles: Iterable[str],
+    ) -> None:
+        """Fill and save the "New user" dialog (no role: a superuser).
+
+        Raises :class:`~signoff.crm.FormRejected` when refused, keyed by the fields of
+        :class:`~signoff.crm.users.User` (``password`` for either password box).
+        """
+        form = Dialog.opened_by(self.new_user, USER_FIELDS)
+        form.fill(
+            username=username,
+            first_name=first_name,
+            last_name=last_name,
+            email=email,
+            displayed_name=displayed_name,
+            password_1=password,
+            password_2=password_confirmation,
+        )
+        form.check("roles", roles)
+        form.save("Save the user")
+
+    def create_team(self, name: str, members: Iterable[str]) -> None:
+        """Fill and save the "New team" dialog, members by displayed name; FormRejected (``name``,
+        ``members``) when refused."""
+        form = Dialog.opened_by(self.new_team, TEAM_FIELDS)
+        form.fill(username=name)
+        form.check("teammates", members)
+        form.save("Save the team")
 
     def user_cells(self, username: str) -> dict[str, str] | None:
         """The user's row, cell texts by column title (``"username"``, ``"roles"``, ``"active?"`` ...)."""
@@ -203,7 +148,7 @@ class RolesPage:
         expect(self.new_role).to_be_visible()
 
     def row(self, name: str) -> Locator:
-        return self.page.locator("tr").filter(has=self.page.locator("td.role-name", has_text=_exactly(name)))
+        return self.page.locator("tr").filter(has=self.page.locator("td.role-name", has_text=exactly(name)))
 
     def applications(self, row: Locator) -> list[str]:
         # Up to a few applications are listed as they are; more hide in a popover list.
@@ -223,9 +168,8 @@ class CremeUsers:
     #: Creme's user name: Django's username field, 30 characters in Creme.
     username_limit = 30
 
-    USER_FIELDS = {"password_1": "password", "password_2": "password"}
-    ROLE_FIELDS = {"allowed_apps": "modules"}
-    TEAM_FIELDS = {"username": "name", "teammates": "members"}
+    #: The role wizard's fields → business names.
+    ROLE_FIELDS: ClassVar[dict[str, str]] = {"allowed_apps": "modules"}
 
     def __init__(self, page: Page) -> None:
         self.page = page
@@ -235,21 +179,17 @@ class CremeUsers:
     def add_user(self, user: User, password_confirmation: str | None = None) -> None:
         portal = UsersPage(self.page)
         portal.open()
-        portal.new_user.click()
-        form = DialogForm(self.page, self.USER_FIELDS)
-        form.fill(
+        portal.create_user(
             username=user.username,
             first_name=user.first_name,
             last_name=user.last_name,
             email=user.email,
             # Creme shows users by their displayed name everywhere (owners, team members).
             displayed_name=user.username,
-            password_1=user.password,
-            password_2=user.password if password_confirmation is None else password_confirmation,
+            password=user.password,
+            password_confirmation=user.password if password_confirmation is None else password_confirmation,
+            roles=user.roles,
         )
-        form.check("roles", user.roles)
-        form.submit("Save the user")
-        expect(portal.user_row(user.username)).to_have_count(1)
 
     def user(self, username: str) -> UserAccount | None:
         portal = UsersPage(self.page)
@@ -284,7 +224,8 @@ class CremeUsers:
         portal = UsersPage(self.page)
         portal.open()
         row = portal.user_row(username)
-        expect(row).to_have_count(1)
+        if row.count() != 1:
+            raise LookupError(f'no user "{username}" in the CRM')
         with self.page.expect_response(lambda r: r.request.method == "POST" and "/creme_config/user/" in r.url):
             row.get_by_role("link", name=action, exact=True).click()
         # Creme reloads the users table after the change: the row then offers the opposite action.
@@ -295,8 +236,7 @@ class CremeUsers:
     def add_role(self, role: Role) -> None:
         portal = RolesPage(self.page)
         portal.open()
-        portal.new_role.click()
-        wizard = DialogForm(self.page, self.ROLE_FIELDS)
+        wizard = Dialog.opened_by(portal.new_role, self.ROLE_FIELDS)
         self._wizard_step(wizard, 1)
         wizard.fill(**{"0-name": role.name})
         wizard.check("0-allowed_apps", dict.fromkeys(self._application(module) for module in role.modules))
@@ -315,14 +255,13 @@ class CremeUsers:
         self._next(wizard, 8)
         if not wizard.submit("Save the role"):
             raise FormRejected({"": "the role wizard did not finish"})
-        expect(RolesPage(self.page).row(role.name)).to_have_count(1)
 
-    def _next(self, wizard: DialogForm, step: int) -> None:
+    def _next(self, wizard: Dialog, step: int) -> None:
         wizard.submit("Next step")
         self._wizard_step(wizard, step)
 
     @staticmethod
-    def _wizard_step(wizard: DialogForm, step: int) -> None:
+    def _wizard_step(wizard: Dialog, step: int) -> None:
         expect(wizard.title).to_contain_text(re.compile(rf"step {step} of \d+", re.I))
 
     @staticmethod
@@ -357,12 +296,7 @@ class CremeUsers:
     def add_team(self, team: Team) -> None:
         portal = UsersPage(self.page)
         portal.open()
-        portal.new_team.click()
-        form = DialogForm(self.page, self.TEAM_FIELDS)
-        form.fill(username=team.name)
-        form.check("teammates", team.members)
-        form.submit("Save the team")
-        expect(portal.team_row(team.name)).to_have_count(1)
+        portal.create_team(team.name, team.members)
 
     def team(self, name: str) -> Team | None:
         portal = UsersPage(self.page)
@@ -379,7 +313,7 @@ class CremeUsers:
         form = self._record_form(kind)
         form.open_new()
         if kind == "contact":
-            first, last = _split_name(name)
+            first, last = split_full_name(name)
             form.fill(first_name=first, last_name=last)
         else:
             form.fill(name=name)
@@ -440,7 +374,7 @@ class CremeUsers:
         if kind == "organisation":
             columns, wanted = (NAME,), (name,)
         else:
-            columns, wanted = (FIRST_NAME, LAST_NAME), _split_name(name)
+            columns, wanted = (FIRST_NAME, LAST_NAME), split_full_name(name)
         listing.quick_search(columns[-1], wanted[-1])
         return listing.matching_row(dict(zip(columns, wanted, strict=True)), also=(OWNER,))
 
@@ -461,9 +395,8 @@ class CremeUsers:
         if menu.count() == 0:
             self.page.goto("/")
         menu.hover()
-        with self.page.expect_navigation():
-            menu.get_by_role("link", name="Log out").click()
-        expect(self.page).to_have_url(re.compile(r"/creme_login"))
+        menu.get_by_role("link", name="Log out").click()
+        self.page.wait_for_url(re.compile(r"/creme_login"))
 
     def current_session(self) -> object:
         # The session is the browser's cookies: Creme's session id (and its CSRF token).
@@ -473,8 +406,3 @@ class CremeUsers:
         self.page.context.clear_cookies()
         self.page.context.add_cookies(cast(Any, session))
 
-
-def _split_name(full_name: str) -> tuple[str, str]:
-    """``"Ada Lovelace"`` → (``Ada``, ``Lovelace``); a single word is a last name (as in the steps)."""
-    first, _, last = full_name.strip().partition(" ")
-    return (first, last) if last else ("", first)

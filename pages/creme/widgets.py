@@ -7,10 +7,11 @@ helpers wait on what the user would see (a dialog, the reloaded rows), never on 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, Page, Response, expect
 
 from signoff.crm import FormRejected
 
@@ -34,15 +35,262 @@ INVALID_FIELDS_JS = """(form) => {
 }"""
 
 
-def visible_dialog(page: Page) -> Locator:
-    return page.locator(".ui-dialog:visible").last
+# Errors of a Django form: field errors carry the id ``id_<field>_error`` (Django 5); errors of
+# the whole form are in an ``errorlist nonfield``. Keyed by field name, ``""`` for the form.
+_FORM_ERRORS_JS = """(root) => {
+    const errors = {};
+    for (const list of root.querySelectorAll('ul.errorlist')) {
+        const match = /^id_(.+)_error$/.exec(list.id || '');
+        const key = match ? match[1] : '';
+        const text = Array.from(list.querySelectorAll('li')).map(li => li.textContent.trim()).join(' ');
+        if (text) errors[key] = errors[key] ? errors[key] + ' ' + text : text;
+    }
+    return errors;
+}"""
+
+#: Marks an element about to be replaced, to know when its replacement is on screen.
+STALE = "data-signoff-stale"
+
+#: Creme's list columns (``td[name=...]``) and quick-search boxes (``#id_search-...``) of the
+#: fields the scenarios look records up by.
+NAME = "regular_field-name"
+FIRST_NAME = "regular_field-first_name"
+LAST_NAME = "regular_field-last_name"
 
 
-def confirm_dialog(page: Page) -> None:
-    """Press OK in the confirmation dialog Creme shows before a destructive action."""
-    dialog = visible_dialog(page)
-    expect(dialog).to_be_visible()
-    dialog.get_by_role("button", name=re.compile(r"^(ok|confirm)$", re.I)).click()
+def exactly(text: str) -> re.Pattern[str]:
+    """A text matcher for the whole text of an element, give or take surrounding blanks."""
+    return re.compile(rf"^\s*{re.escape(text)}\s*$")
+
+
+def split_full_name(full_name: str) -> tuple[str, str]:
+    """``"Ada Lovelace"`` → (``Ada``, ``Lovelace``); a single word is a last name (as in the steps)."""
+    first, _, last = full_name.strip().partition(" ")
+    return (first, last) if last else ("", first)
+
+
+def form_errors(root: Locator) -> dict[str, str]:
+    """The errors a Creme form shows, by field name (``""`` for the whole form)."""
+    found: dict[str, Any] = root.evaluate(_FORM_ERRORS_JS)
+    return {str(key): str(value) for key, value in found.items()}
+
+
+@contextmanager
+def navigation(page: Page) -> Iterator[None]:
+    """Wait until what the block does (a click, a submission) has loaded a new page in ``page``.
+
+    What Playwright's deprecated ``expect_navigation`` did, by the page's own ``load`` event.
+    """
+    with page.expect_event("load"):
+        yield
+
+
+class Dialog:
+    """One of Creme's jQuery UI dialogs: a form in a dialog, a list popup, a confirmation, an error box.
+
+    The dialog is pinned by its id when it opens (jQuery UI ties ``aria-describedby`` to the
+    dialog's content), so that a second dialog on top of it (a list popup, an error box) or the
+    closing of this one never makes its locators point at another dialog. Fields are addressed
+    by Creme's names; ``field_names`` maps them (without a wizard step prefix) to the business
+    names reported in :class:`FormRejected`.
+    """
+
+    VISIBLE = ".ui-dialog:visible"
+
+    def __init__(self, page: Page, shown: Locator, field_names: Mapping[str, str] | None = None) -> None:
+        self.page = page
+        expect(shown).to_be_visible()
+        content_id = shown.get_attribute("aria-describedby")
+        self.locator = page.locator(f'.ui-dialog[aria-describedby="{content_id}"]')
+        self.frame = self.locator.locator(".ui-creme-dialog-frame")
+        self.form = self.locator.locator("form").first
+        self.buttons = self.locator.locator(".ui-dialog-buttonpane")
+        self.title = self.locator.locator(".bar-title").first
+        self.field_names = dict(field_names or {})
+
+    @classmethod
+    def opened_by(cls, trigger: Locator, field_names: Mapping[str, str] | None = None) -> Dialog:
+        """Click ``trigger`` and take the dialog it opens, on top of any dialog already shown,
+        once its content (a form, or the list of a list popup) is on screen."""
+        page = trigger.page
+        visible = page.locator(cls.VISIBLE)
+        depth = visible.count()
+        trigger.click()
+        expect(visible).to_have_count(depth + 1)
+        dialog = cls(page, visible.nth(depth), field_names)
+        expect(dialog.form).to_be_visible()
+        return dialog
+
+    @classmethod
+    def on_top(cls, page: Page, holding: str | None = None) -> Dialog:
+        """The dialog on top of the others (the last one holding ``holding``, a CSS selector)."""
+        visible = page.locator(cls.VISIBLE)
+        if holding is not None:
+            visible = visible.filter(has=page.locator(holding))
+        return cls(page, visible.last)
+
+    # -- what it says
+
+    def text(self) -> str:
+        return self.locator.inner_text().strip()
+
+    def message(self) -> str:
+        """The text of the dialog's content, blanks collapsed (an error box's message)."""
+        return " ".join(self.frame.inner_text().split())
+
+    # -- its buttons
+
+    def press(self, button: str | re.Pattern[str]) -> None:
+        self.buttons.get_by_role("button", name=button).click()
+
+    def confirm(self) -> None:
+        """Press OK in a confirmation dialog (Creme asks before a destructive action)."""
+        self.locator.get_by_role("button", name=re.compile(r"^(ok|confirm)$", re.I)).click()
+
+    def wait_closed(self) -> None:
+        expect(self.locator).to_be_hidden()
+
+    # -- its form
+
+    def field(self, name: str) -> Locator:
+        return self.form.locator(f"#id_{name}")
+
+    def fill(self, **values: str) -> None:
+        for name, value in values.items():
+            self.field(name).fill(value)
+
+    def checklist(self, name: str) -> Locator:
+        """The checkboxes of a Creme check-list (the widget that stands in for a multiple select)."""
+        widget = self.form.locator(".ui-creme-checklistselect").filter(has=self.page.locator(f"#id_{name}"))
+        # Creme's script builds the checkboxes from the <select> once the dialog is shown.
+        expect(widget).to_have_class(re.compile(r"\bwidget-ready\b"))
+        return widget.locator("li.checkbox-field")
+
+    def check(self, name: str, labels: Iterable[str]) -> None:
+        """Tick the check-list entries shown with these labels."""
+        items = self.checklist(name)
+        for label in labels:
+            item = items.filter(has=self.page.locator(".checkbox-label-text", has_text=exactly(label)))
+            if item.count() == 0:
+                offered = [text.strip() for text in items.locator(".checkbox-label-text").all_inner_texts()]
+                raise LookupError(f'"{label}" is not offered for {name}; offered: {offered}')
+            item.locator("input[type=checkbox]").check()
+
+    def check_all(self, name: str) -> None:
+        for box in self.checklist(name).locator("input[type=checkbox]").all():
+            box.check()
+
+    def submit(self, button: str) -> bool:
+        """Press ``button``; ``True`` when the CRM saved and closed the dialog, ``False`` when it
+        shows the next form (a wizard step). Raises :class:`FormRejected` when the form comes back
+        with errors, or when the browser refuses it before sending."""
+        refused: dict[str, Any] = self.form.evaluate(INVALID_FIELDS_JS)
+        press = self.buttons.get_by_role("button", name=button, exact=True)
+        if refused:
+            # Press anyway, as a user would: the browser then shows its own message at the field.
+            press.click()
+            raise FormRejected({self._business_name(name): str(message) for name, message in refused.items()})
+        # Creme replaces the dialog's content with its answer: mark the current form to know
+        # when the answer is on screen.
+        self.form.evaluate(f"el => el.setAttribute('{STALE}', '1')")
+        with self.page.expect_response(self._is_form_post) as answer:
+            press.click()
+        # Creme answers a refused form (or the next wizard step) with the form again, a saved one
+        # with a short confirmation.
+        if "<form" not in answer.value.text():
+            self.wait_closed()
+            return True
+        expect(self.locator.locator(f"[{STALE}]")).to_have_count(0)
+        errors = self._errors()
+        if errors:
+            raise FormRejected(errors)
+        return False
+
+    def save(self, button: str) -> None:
+        """Press ``button`` of a one-step form; :class:`FormRejected` unless the CRM saves and closes it."""
+        if not self.submit(button):
+            raise FormRejected({"": "the form was refused"})
+
+    @staticmethod
+    def _is_form_post(response: Response) -> bool:
+        return response.request.method == "POST" and response.request.resource_type in ("xhr", "fetch")
+
+    def _errors(self) -> dict[str, str]:
+        return {self._business_name(name): message for name, message in form_errors(self.form).items()}
+
+    def _business_name(self, name: str) -> str:
+        bare = re.sub(r"^\d+-", "", name)  # wizard steps prefix their fields with the step number
+        return self.field_names.get(bare, bare)
+
+
+class ListPopup:
+    """The list popup of an entity selector (or of the merge page): search, pick rows, validate."""
+
+    def __init__(self, dialog: Dialog) -> None:
+        self.dialog = dialog
+        self.page = dialog.page
+        self.listview = dialog.locator.locator("form.ui-creme-listview")
+        self.rows = dialog.locator.locator("tr.lv-row")
+
+    def search(self, column: str, text: str) -> None:
+        # The popup swaps its whole table for the searched one: mark the old table and wait until
+        # it is gone, as the list pages do.
+        self.listview.locator("table").first.evaluate(f"t => t.setAttribute('{STALE}', '1')")
+        box = self.dialog.locator.locator(f"#id_search-{column}")
+        box.fill(text)
+        box.press("Enter")
+        expect(self.dialog.locator.locator(f"table[{STALE}]")).to_have_count(0)
+        expect(self.dialog.locator.locator(f"#id_search-{column}")).to_have_value(text)
+
+    def row(self, **cells: str) -> Locator:
+        """The one row whose cells (column key → exact text) all match; LookupError otherwise."""
+        for row in self.rows.all():
+            if all(cell_text(row, column) == text for column, text in cells.items()):
+                return row
+        shown = [cell_text(row, next(iter(cells))) for row in self.rows.all()]
+        raise LookupError(f"no row with {cells} in the list popup; it shows {shown}")
+
+    def tick(self, row: Locator) -> None:
+        box = row.locator("input[name=select_one]")
+        if box.count():
+            box.check()
+        else:
+            # Single-selection popups have no boxes: the row itself is clicked.
+            row.locator("td.lv-cell").first.click()
+        expect(row).to_have_class(re.compile(r"\bselected\b"))
+
+    def validate_button(self) -> Locator:
+        return self.dialog.buttons.get_by_role("button", name="Validate the selection")
+
+    def validate(self) -> None:
+        self.validate_button().click()
+        self.dialog.wait_closed()
+
+
+def cell_text(row: Locator, column: str) -> str:
+    """What a list row shows in ``column`` (``""`` when the row has no such cell)."""
+    cell = row.locator(f'td[name="{column}"] .lv-cell-value')
+    return cell.inner_text().strip() if cell.count() else ""
+
+
+class EntityChooser:
+    """Choose records for a Creme entity selector (single, or a list of selectors) in its list popup."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+
+    def choose_contact(self, trigger: Locator, full_name: str) -> None:
+        first, last = split_full_name(full_name)
+        popup = ListPopup(Dialog.opened_by(trigger))
+        popup.search(LAST_NAME, last)
+        popup.tick(popup.row(**{FIRST_NAME: first, LAST_NAME: last}))
+        popup.validate()
+
+    def choose_named(self, trigger: Locator, name: str) -> None:
+        popup = ListPopup(Dialog.opened_by(trigger))
+        popup.search(NAME, name)
+        popup.tick(popup.row(**{NAME: name}))
+        popup.validate()
 
 
 class DjangoForm:
@@ -72,7 +320,7 @@ class DjangoForm:
             self.submit_button.click()
             raise FormRejected({name: str(message) for name, message in refused.items()})
         # A Django form always answers a POST with a new page: the saved record or the form again.
-        with self.page.expect_navigation():
+        with navigation(self.page):
             self.submit_button.click()
         if not success_url.search(self.page.url):
             raise FormRejected(self._server_errors(self.page.locator(".errorlist li")))
@@ -117,10 +365,10 @@ class ListView:
         box = self.page.locator(f"#id_search-{column}")
         # Creme swaps the whole list for the reloaded one: mark the current rows, then wait until
         # no marked row is left, so that rows read afterwards are the search's.
-        self.page.locator("form.ui-creme-listview table").first.evaluate("t => t.setAttribute('data-signoff-stale', '1')")
+        self.page.locator("form.ui-creme-listview table").first.evaluate(f"t => t.setAttribute('{STALE}', '1')")
         box.fill(text)
         box.press("Enter")
-        expect(self.page.locator("table[data-signoff-stale]")).to_have_count(0)
+        expect(self.page.locator(f"table[{STALE}]")).to_have_count(0)
         expect(self.page.locator(f"#id_search-{column}")).to_have_value(text)
 
     def find(self, column: str, text: str) -> str | None:
@@ -142,21 +390,16 @@ class ListView:
         ``also`` columns) plus ``url``, the row's detail-page link."""
         columns = (*wanted, *also)
         for row in self.rows.all():
-            cells = {column: self._cell_text(row, column) for column in columns}
+            cells = {column: cell_text(row, column) for column in columns}
             if all(cells[column] == text for column, text in wanted.items()):
                 cells["url"] = row.locator("a[data-action=redirect]").first.get_attribute("href") or ""
                 return cells
         return None
 
-    @staticmethod
-    def _cell_text(row: Locator, column: str) -> str:
-        cell = row.locator(f'td[name="{column}"] .lv-cell-value')
-        return cell.inner_text().strip() if cell.count() else ""
-
     def total(self) -> int:
         """The number of records the list says it has (all pages)."""
         text = self.page.locator(".list-title").first.inner_text()
-        # "List of organisations (1 – 25 / 120)": the last number is the total.
+        # "List of organisations (1 - 25 / 120)": the last number is the total.
         match = re.search(r"\(([^)]*)\)", text)
         numbers = re.findall(r"\d+", match.group(1)) if match else []
         return int(numbers[-1]) if numbers else self.rows.count()
