@@ -130,7 +130,7 @@ def _attachment(folder: Path, result: dict[str, Any], prefix: str) -> str:
     attachments = [a for step in result.get("steps", []) for a in step.get("attachments", [])]
     attachments += result.get("attachments", [])
     (found,) = [a for a in attachments if a["name"].startswith(prefix)]
-    return (folder / found["source"]).read_text(encoding="utf-8")
+    return (folder / str(found["source"])).read_text(encoding="utf-8")
 
 
 def test_each_failed_step_is_read_for_what_it_says_about_the_crm(pytester: pytest.Pytester) -> None:
