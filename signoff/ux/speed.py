@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from signoff.ux.routes import route_of
 
@@ -42,47 +43,42 @@ _SPEED_INIT = r"""
 })();
 """
 
+_SPEED_FLAG = "() => !!window.__signoffUxSpeed"
+
+# True once the page has an LCP candidate - or will never have one (no observer for it). Pending
+# entries are taken over with takeRecords(), so nothing depends on when callbacks are delivered.
+_LCP_SEEN = r"""(lcpType) => {
+  const state = window.__signoffUxSpeed;
+  const entry = state && state.observers[lcpType];
+  if (!entry) return true;
+  entry.observer.takeRecords().forEach(entry.handle);
+  return state.lcp !== null;
+}"""
+
 # Reads after two animation frames - layout shifts are recorded when a frame is rendered, so the
-# DOM changes made so far are in - rather than after a fixed sleep. takeRecords() hands over the
-# entries whose callbacks have not run yet: nothing depends on when the browser delivers them.
-# Without the init script, a buffered observer made now still gets the entries the browser kept.
+# DOM changes made so far are in - rather than after a fixed sleep.
 _SPEED_READ = r"""async ([lcpType, clsType]) => {
   await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-  const early = window.__signoffUxSpeed || null;
+  const state = window.__signoffUxSpeed;
   const supported = (window.PerformanceObserver && PerformanceObserver.supportedEntryTypes) || [];
-  const out = {fromStart: !!early, supported: {}, errors: {}, lcp: null, lcpElement: null, shifts: null};
-  const describe = (el) => el ? el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') : null;
-  const read = (type) => {
+  const out = {supported: {}, errors: {}, lcp: null, lcpElement: null, shifts: null};
+  for (const type of [lcpType, clsType]) {
     out.supported[type] = supported.includes(type);
-    if (early && early.observers[type]) {
-      const {observer, handle} = early.observers[type];
-      observer.takeRecords().forEach(handle);
-      return null;
-    }
-    if (early && early.errors[type]) { out.errors[type] = early.errors[type]; return null; }
-    if (!out.supported[type]) return null;
-    try {
-      const observer = new PerformanceObserver(() => {});
-      observer.observe({type, buffered: true});
-      const entries = observer.takeRecords();
-      observer.disconnect();
-      return entries;
-    } catch (e) { out.errors[type] = String(e); return null; }
-  };
-  const lcpEntries = read(lcpType);
-  if (early && early.observers[lcpType]) {
-    out.lcp = early.lcp; out.lcpElement = early.lcpElement;
-  } else if (lcpEntries && lcpEntries.length) {
-    const last = lcpEntries[lcpEntries.length - 1];
-    out.lcp = last.startTime; out.lcpElement = describe(last.element);
+    const entry = state.observers[type];
+    if (entry) entry.observer.takeRecords().forEach(entry.handle);
+    else out.errors[type] = state.errors[type] || 'not observed';
   }
-  const clsEntries = read(clsType);
-  if (early && early.observers[clsType]) out.shifts = early.shifts;
-  else if (clsEntries) out.shifts = clsEntries.map((e) => ({value: e.value, input: e.hadRecentInput, t: e.startTime}));
+  if (state.observers[lcpType]) { out.lcp = state.lcp; out.lcpElement = state.lcpElement; }
+  if (state.observers[clsType]) out.shifts = state.shifts;
   const nav = performance.getEntriesByType('navigation')[0] || null;
   out.nav = nav ? nav.toJSON() : null;
   return out;
 }"""
+
+#: Longest wait for the first Largest Contentful Paint after ``load`` (ms). An upper bound, not a
+#: sleep: the wait ends at the first animation frame that has an LCP entry - one frame on a normal
+#: page; the whole bound only where none comes, which is then reported as not measured.
+LCP_WAIT_MS = 3000
 
 
 @dataclasses.dataclass
@@ -146,13 +142,23 @@ def cumulative_layout_shift(shifts: Iterable[Mapping[str, Any]]) -> tuple[float,
 def measure_page_speed(page: Page) -> PageSpeed:
     """Read navigation timing, LCP and CLS of the page's current document.
 
-    Waits for the ``load`` event, then for two animation frames inside the page so that the layout
-    shifts of what the page has done so far are recorded; shifts the page makes later are not part
-    of this measurement. TTFB is ``responseStart``, DOMContentLoaded and load are the ends of their
+    Waits for the ``load`` event, for the first LCP entry (at most :data:`LCP_WAIT_MS`, polled each
+    animation frame), then for two animation frames inside the page so that the layout shifts of
+    what the page has done so far are recorded; shifts the page makes later are not part of this
+    measurement. TTFB is ``responseStart``, DOMContentLoaded and load are the ends of their
     events, all relative to navigation start. A vital the browser cannot report (no such entry type,
     or no entry at all) is None with its reason in :attr:`PageSpeed.not_measured`.
     """
     page.wait_for_load_state("load")
+    from_start = bool(page.evaluate(_SPEED_FLAG))
+    if not from_start:
+        # Buffered observers made now still get the entries the browser kept since navigation.
+        page.evaluate(_SPEED_INIT)
+    lcp_timed_out = False
+    try:
+        page.wait_for_function(_LCP_SEEN, arg=LCP_ENTRY, polling="raf", timeout=LCP_WAIT_MS)
+    except PlaywrightTimeoutError:
+        lcp_timed_out = True
     data: dict[str, Any] = page.evaluate(_SPEED_READ, [LCP_ENTRY, CLS_ENTRY])
     nav = data.get("nav") or {}
     supported: dict[str, bool] = data.get("supported") or {}
@@ -161,7 +167,8 @@ def measure_page_speed(page: Page) -> PageSpeed:
     lcp = data.get("lcp")
     if lcp is None:
         not_measured["lcp"] = _why_not(LCP_ENTRY, supported, errors) or (
-            "no Largest Contentful Paint was reported (nothing contentful painted, or the page was in the background)"
+            f"no Largest Contentful Paint within {LCP_WAIT_MS} ms of load"
+            + (" (nothing contentful painted, or the page was in the background)" if lcp_timed_out else "")
         )
     raw_shifts: list[dict[str, Any]] | None = data.get("shifts")
     cls: float | None = None
@@ -189,7 +196,7 @@ def measure_page_speed(page: Page) -> PageSpeed:
         cls=cls,
         cls_sum=cls_sum,
         shifts=shifts,
-        observed_from_start=bool(data.get("fromStart")),
+        observed_from_start=from_start,
         not_measured=not_measured,
     )
 

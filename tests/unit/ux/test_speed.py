@@ -44,3 +44,12 @@ def test_speed_module_has_no_fixed_sleep() -> None:
 
     source = Path(module.__file__).read_text(encoding="utf-8")
     assert "wait_for_timeout" not in source and "setTimeout" not in source
+
+
+def test_a_paint_after_load_is_waited_for_not_missed(ux_page: Page, ux_server: str) -> None:
+    install_speed_observers(ux_page)
+    ux_page.goto(f"{ux_server}/late_paint.html")
+    speed = measure_page_speed(ux_page)
+    assert speed.not_measured == {}
+    assert speed.lcp_ms is not None and speed.load_ms is not None and speed.lcp_ms > speed.load_ms
+    assert speed.lcp_element in ("h1", "p")
