@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from signoff.crm import CRM
+from signoff.crm import CRM, split_name
 from signoff.crm.campaigns import fill_personal_fields
 from signoff.mail import Delivered, MailSink
 from signoff.vocabulary import given, then, when
@@ -32,12 +32,6 @@ CHINESE_FIELDS = {"名字": "first name", "姓氏": "last name", "称谓": "civi
 def business_text(text: str) -> str:
     """A template text with its personalised fields named the interface's way (``[名字]`` → ``[first name]``)."""
     return fill_personal_fields(text, lambda field: "[" + CHINESE_FIELDS.get(field, field) + "]")
-
-
-def split_name(full_name: str) -> tuple[str, str]:
-    """``"Ada Lovelace"`` → ``("Ada", "Lovelace")``: the first word is the first name, as for customers."""
-    first, _, last = full_name.strip().partition(" ")
-    return (first, last) if last else ("", first)
 
 
 def contacts_known(scenario_context: dict[str, Any]) -> dict[str, str | None]:

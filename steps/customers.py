@@ -4,19 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from signoff.crm import CRM
+from signoff.crm import CRM, split_name
 from signoff.vocabulary import given, then, when
 from steps._refusals import assert_refused_at, attempt
 
 #: Characters used to build a name as long as the CRM allows: mixed scripts, so that a CRM that
 #: counts bytes instead of characters shows up.
 LONG_NAME_ALPHABET = "Signoff Ünïcode 长名称 "
-
-
-def split_name(full_name: str) -> tuple[str, str]:
-    """``"Ada Lovelace"`` → first name ``Ada``, last name ``Lovelace`` (first word is the first name)."""
-    first, _, last = full_name.strip().partition(" ")
-    return (first, last) if last else ("", first)
 
 
 # ----------------------------------------------------------------------------- organisations

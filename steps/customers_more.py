@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from signoff.crm import CRM, FormRejected
+from signoff.crm import CRM, FormRejected, split_name
 from signoff.crm.customers_more import Condition, CustomerList, Operator
 from signoff.vocabulary import given, then, when
 from steps._refusals import KEY, action_refusal, attempt, attempt_action, refusal
-from steps.customers import split_name
 
 #: Lists by their business names, English and Chinese.
 LISTS: dict[str, CustomerList] = {

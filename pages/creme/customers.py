@@ -6,7 +6,8 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from pages.creme.widgets import FIRST_NAME, LAST_NAME, Dialog, DjangoForm, ListView, navigation, split_full_name
+from pages.creme.widgets import FIRST_NAME, LAST_NAME, Dialog, DjangoForm, ListView, navigation
+from signoff.crm import split_name
 
 ORGANISATIONS = "/persons/organisations"
 CONTACTS = "/persons/contacts"
@@ -22,7 +23,7 @@ CONTACT_EMPLOYER = "relation-persons-subject_employed_by"
 
 def find_contact(page: Page, full_name: str) -> dict[str, str] | None:
     """The contact list's row for ``full_name`` ("first last"): its cells by column, plus ``url``."""
-    first, last = split_full_name(full_name)
+    first, last = split_name(full_name)
     listing = ListView(page, CONTACTS)
     listing.open()
     listing.quick_search(CONTACT_LAST_NAME, last)

@@ -15,8 +15,8 @@ from typing import Any, ClassVar, cast
 from playwright.sync_api import Locator, Page, Response, expect
 
 from pages.creme.customers import CONTACTS, ORGANISATIONS, ContactForm, EntityDetail, OrganisationForm
-from pages.creme.widgets import FIRST_NAME, LAST_NAME, NAME, Dialog, DjangoForm, ListView, exactly, split_full_name
-from signoff.crm import ActionRefused, FormRejected
+from pages.creme.widgets import FIRST_NAME, LAST_NAME, NAME, Dialog, DjangoForm, ListView, exactly
+from signoff.crm import ActionRefused, FormRejected, split_name
 from signoff.crm.users import (
     ACTIONS,
     ConfigurationPage,
@@ -313,7 +313,7 @@ class CremeUsers:
         form = self._record_form(kind)
         form.open_new()
         if kind == "contact":
-            first, last = split_full_name(name)
+            first, last = split_name(name)
             form.fill(first_name=first, last_name=last)
         else:
             form.fill(name=name)
@@ -374,7 +374,7 @@ class CremeUsers:
         if kind == "organisation":
             columns, wanted = (NAME,), (name,)
         else:
-            columns, wanted = (FIRST_NAME, LAST_NAME), split_full_name(name)
+            columns, wanted = (FIRST_NAME, LAST_NAME), split_name(name)
         listing.quick_search(columns[-1], wanted[-1])
         return listing.matching_row(dict(zip(columns, wanted, strict=True)), also=(OWNER,))
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from playwright.sync_api import Locator, Page, Response, expect
 
-from signoff.crm import FormRejected
+from signoff.crm import FormRejected, split_name
 
 # Collects what the browser itself refuses (HTML ``required``, ``maxlength``, ``type=email``) with
 # the message the browser shows the user, keyed by the field's name. Creme's composite widgets
@@ -63,12 +63,6 @@ def exactly(text: str) -> re.Pattern[str]:
     return re.compile(rf"^\s*{re.escape(text)}\s*$")
 
 
-def split_full_name(full_name: str) -> tuple[str, str]:
-    """``"Ada Lovelace"`` → (``Ada``, ``Lovelace``); a single word is a last name (as in the steps)."""
-    first, _, last = full_name.strip().partition(" ")
-    return (first, last) if last else ("", first)
-
-
 def form_errors(root: Locator) -> dict[str, str]:
     """The errors a Creme form shows, by field name (``""`` for the whole form)."""
     found: dict[str, Any] = root.evaluate(_FORM_ERRORS_JS)
@@ -79,7 +73,7 @@ def form_errors(root: Locator) -> dict[str, str]:
 def navigation(page: Page) -> Iterator[None]:
     """Wait until what the block does (a click, a submission) has loaded a new page in ``page``.
 
-    What Playwright's deprecated ``expect_navigation`` did, by the page's own ``load`` event.
+    What Playwright's deprecated navigation expectation did, by the page's own ``load`` event.
     """
     with page.expect_event("load"):
         yield
@@ -280,7 +274,7 @@ class EntityChooser:
         self.page = page
 
     def choose_contact(self, trigger: Locator, full_name: str) -> None:
-        first, last = split_full_name(full_name)
+        first, last = split_name(full_name)
         popup = ListPopup(Dialog.opened_by(trigger))
         popup.search(LAST_NAME, last)
         popup.tick(popup.row(**{FIRST_NAME: first, LAST_NAME: last}))

@@ -59,6 +59,13 @@ class Contact:
         return f"{self.first_name} {self.last_name}".strip()
 
 
+def split_name(full_name: str) -> tuple[str, str]:
+    """``"Ada Lovelace"`` → first name ``Ada``, last name ``Lovelace``: the first word is the first
+    name; a single word is a last name. How scenarios and adapters alike read a contact's name."""
+    first, _, last = full_name.strip().partition(" ")
+    return (first, last) if last else ("", first)
+
+
 #: Business names of the CRM's modules, English and Chinese, to one canonical name.
 MODULES: dict[str, str] = {
     "contacts": "contacts",

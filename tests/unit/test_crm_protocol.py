@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -80,7 +81,9 @@ def test_each_creme_area_has_every_member_of_its_protocol(area: str) -> None:
     protocol, implementation = IMPLEMENTATIONS[area]
     # The adapter's property for the area returns the class listed here.
     built = inspect.signature(getattr(CremeCRM, area).func).return_annotation
-    assert built in (implementation.__name__, implementation), f"CremeCRM.{area} builds {built}, not {implementation.__name__}"
+    assert built in (implementation.__name__, implementation), (
+        f"CremeCRM.{area} builds {built}, not {implementation.__name__}"
+    )
     missing = sorted(name for name in protocol_members(protocol) if not hasattr(implementation, name))
     assert not missing, f"{implementation.__name__} lacks {missing} of {protocol.__name__}"
     for name in protocol_members(protocol):
@@ -99,3 +102,30 @@ def test_mypy_strict_accepts_the_adapter_as_the_interface() -> None:
         timeout=600,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _sources(*folders: str) -> dict[str, str]:
+    return {
+        str(path.relative_to(ROOT)): path.read_text(encoding="utf-8")
+        for folder in folders
+        for path in (ROOT / folder).rglob("*.py")
+    }
+
+
+def test_the_neutral_layer_never_touches_the_browser() -> None:
+    offending = [
+        path
+        for path, text in _sources("steps", "signoff/crm").items()
+        if re.search(r"\.page\b|playwright|type: ignore|getattr\(crm", text)
+    ]
+    assert not offending, f"steps and signoff/crm talk to the CRM interface only: {offending}"
+
+
+def test_pages_wait_on_what_the_user_sees() -> None:
+    sources = _sources("pages")
+    timed = [
+        path for path, text in sources.items() if re.search(r"wait_for_timeout|time\.sleep|expect_navigation", text)
+    ]
+    assert not timed, f"fixed waits or the deprecated expect_navigation in {timed}"
+    dialogs = [path for path, text in sources.items() if ".ui-dialog" in text and not path.endswith("widgets.py")]
+    assert not dialogs, f"jQuery dialogs are handled by pages/creme/widgets.py's Dialog only, not in {dialogs}"
