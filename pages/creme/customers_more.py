@@ -8,7 +8,7 @@ Offered as ``crm.customers_more`` by :class:`pages.creme.adapter.CremeCRM`; mean
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from playwright.sync_api import Page, expect
 
@@ -21,7 +21,7 @@ from pages.creme.customers import (
     TrashPage,
 )
 from pages.creme.users import CremeUsers
-from pages.creme.widgets import FIRST_NAME, LAST_NAME, NAME, STALE, Dialog, DjangoForm, ListPopup
+from pages.creme.widgets import FIRST_NAME, LAST_NAME, NAME, Dialog, DjangoForm, ListPopup, ListView
 from signoff.crm import ActionRefused, FormRejected
 from signoff.crm.customers_more import Condition, CustomerList
 from signoff.crm.users import RecordKind
@@ -51,62 +51,6 @@ class FilterForm(DjangoForm):
         box = row.locator("input.ui-creme-dinput")
         box.fill(value)
         box.press("Tab")  # the widget stores its value on "change"
-
-
-class FilteredList:
-    """A Creme list page with its saved-filter selector.
-
-    Creme remembers a list's quick search and chosen filter in the user's session, and the
-    scenarios of a feature share the administrator's session: a filtered list starts from a
-    cleared search and is put back to "All" afterwards, so that no other step finds it filtered.
-    """
-
-    ALL = "All"
-
-    def __init__(self, page: Page, path: str) -> None:
-        self.page = page
-        self.path = path
-        self.selector = page.locator("select.list-filters-selector")
-        self.new_filter = page.locator("a[href^='/creme_core/entity_filter/add/']")
-        self.search_boxes = page.locator("input[id^='id_search-']")
-        self.rows = page.locator("tr.lv-row")
-
-    def open(self) -> None:
-        self.page.goto(self.path)
-        expect(self.page.locator("form.ui-creme-listview")).to_be_visible()
-        searched = [box for box in self.search_boxes.all() if box.is_visible() and box.input_value()]
-        if searched:
-            # Emptying the boxes and pressing Enter is what "Clear search" does; its link can sit
-            # under the list's floating header, which then takes the click.
-            for box in searched:
-                box.fill("")
-            self._reloading(lambda: searched[-1].press("Enter"))
-
-    def filters(self) -> list[str]:
-        return [text.strip() for text in self.selector.locator("option").all_inner_texts()]
-
-    def chosen(self) -> str:
-        return self.selector.locator("option:checked").inner_text().strip()
-
-    def choose(self, filter_name: str) -> None:
-        if filter_name not in self.filters():
-            raise LookupError(f'no saved filter "{filter_name}"; the list offers {self.filters()}')
-        if self.chosen() != filter_name:
-            self._reloading(lambda: self.selector.select_option(label=filter_name))
-        expect(self.selector.locator("option:checked")).to_have_text(filter_name)
-
-    def _reloading(self, action: Callable[[], object]) -> None:
-        """Do what makes Creme swap the whole list, and wait until the old table is gone."""
-        self.page.locator("form.ui-creme-listview table").first.evaluate(f"t => t.setAttribute('{STALE}', '1')")
-        action()
-        expect(self.page.locator(f"table[{STALE}]")).to_have_count(0)
-
-    def names(self, columns: Sequence[str]) -> list[str]:
-        shown: list[str] = []
-        for row in self.rows.all():
-            parts = [row.locator(f'td[name="{column}"] .lv-cell-value').inner_text().strip() for column in columns]
-            shown.append(" ".join(part for part in parts if part))
-        return shown
 
 
 class MergePage:
@@ -167,8 +111,8 @@ class CremeCustomersMore:
     # -- saved filters
 
     def save_filter(self, listing: CustomerList, name: str, conditions: Sequence[Condition]) -> None:
-        page = FilteredList(self.page, LIST_PATHS[listing])
-        page.open()
+        page = ListView(self.page, LIST_PATHS[listing])
+        page.open_unsearched()
         # The "create a filter" link sits in a drop-down of the list's filter bar: go where it points.
         self.page.goto(page.new_filter.get_attribute("href") or "")
         form = FilterForm(self.page)
@@ -181,19 +125,19 @@ class CremeCustomersMore:
             )
         form.submit(re.compile(re.escape(LIST_PATHS[listing]) + r"/?$"))
         # Creme comes back to the list with the new filter chosen, and remembers that choice.
-        FilteredList(self.page, LIST_PATHS[listing]).choose(FilteredList.ALL)
+        ListView(self.page, LIST_PATHS[listing]).choose(ListView.ALL)
 
     def saved_filters(self, listing: CustomerList) -> list[str]:
-        page = FilteredList(self.page, LIST_PATHS[listing])
-        page.open()
+        page = ListView(self.page, LIST_PATHS[listing])
+        page.open_unsearched()
         return page.filters()
 
     def filter_list(self, listing: CustomerList, filter_name: str) -> list[str]:
-        page = FilteredList(self.page, LIST_PATHS[listing])
-        page.open()
+        page = ListView(self.page, LIST_PATHS[listing])
+        page.open_unsearched()
         page.choose(filter_name)
         names = page.names((NAME,) if listing == "organisations" else (FIRST_NAME, LAST_NAME))
-        page.choose(FilteredList.ALL)
+        page.choose(ListView.ALL)
         return names
 
     # -- merge

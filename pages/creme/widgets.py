@@ -7,7 +7,7 @@ helpers wait on what the user would see (a dialog, the reloaded rows), never on 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -343,27 +343,84 @@ def require(url: str | None, kind: str, name: str | None) -> str:
 
 
 class ListView:
-    """A Creme entity list with its quick-search row."""
+    """A Creme entity list with its quick-search row and its saved-filter selector.
+
+    Creme remembers a list's quick search and chosen filter in the user's session, and the
+    scenarios of a feature share the administrator's session: a filtered list starts from a
+    cleared search (:meth:`open_unsearched`) and is put back to :attr:`ALL` afterwards, so that
+    no other step finds it filtered.
+    """
+
+    #: The filter that shows every record.
+    ALL = "All"
 
     def __init__(self, page: Page, path: str) -> None:
         self.page = page
         self.path = path
         self.rows = page.locator("tr.lv-row")
+        self.selector = page.locator("select.list-filters-selector")
+        self.new_filter = page.locator("a[href^='/creme_core/entity_filter/add/']")
+        self.search_boxes = page.locator("input[id^='id_search-']")
 
     def open(self) -> None:
         self.page.goto(self.path)
         expect(self.page.locator("form.ui-creme-listview")).to_be_visible()
 
+    def open_unsearched(self) -> None:
+        """Open the list and clear any quick search Creme remembers for it."""
+        self.open()
+        searched = [box for box in self.search_boxes.all() if box.is_visible() and box.input_value()]
+        if searched:
+            # Emptying the boxes and pressing Enter is what "Clear search" does; its link can sit
+            # under the list's floating header, which then takes the click.
+            for box in searched:
+                box.fill("")
+            self._reloading(lambda: searched[-1].press("Enter"))
+
     def quick_search(self, column: str, text: str) -> None:
         """Type into the quick-search box of ``column`` (e.g. ``regular_field-name``) and press Enter."""
         box = self.page.locator(f"#id_search-{column}")
-        # Creme swaps the whole list for the reloaded one: mark the current rows, then wait until
-        # no marked row is left, so that rows read afterwards are the search's.
-        self.page.locator("form.ui-creme-listview table").first.evaluate(f"t => t.setAttribute('{STALE}', '1')")
-        box.fill(text)
-        box.press("Enter")
-        expect(self.page.locator(f"table[{STALE}]")).to_have_count(0)
+
+        def search() -> None:
+            box.fill(text)
+            box.press("Enter")
+
+        self._reloading(search)
         expect(self.page.locator(f"#id_search-{column}")).to_have_value(text)
+
+    def _reloading(self, action: Callable[[], object]) -> None:
+        """Do what makes Creme swap the whole list, and wait until the old table is gone.
+
+        The current table is marked first, so that rows read afterwards are the new list's.
+        """
+        self.page.locator("form.ui-creme-listview table").first.evaluate(f"t => t.setAttribute('{STALE}', '1')")
+        action()
+        expect(self.page.locator(f"table[{STALE}]")).to_have_count(0)
+
+    # -- saved filters
+
+    def filters(self) -> list[str]:
+        return [text.strip() for text in self.selector.locator("option").all_inner_texts()]
+
+    def chosen(self) -> str:
+        return self.selector.locator("option:checked").inner_text().strip()
+
+    def choose(self, filter_name: str) -> None:
+        if filter_name not in self.filters():
+            raise LookupError(f'no saved filter "{filter_name}"; the list offers {self.filters()}')
+        if self.chosen() != filter_name:
+            self._reloading(lambda: self.selector.select_option(label=filter_name))
+        expect(self.selector.locator("option:checked")).to_have_text(filter_name)
+
+    # -- what it shows
+
+    def names(self, columns: Sequence[str]) -> list[str]:
+        """Each row's cells of ``columns`` joined by a space (a contact as "First Last")."""
+        shown: list[str] = []
+        for row in self.rows.all():
+            parts = [row.locator(f'td[name="{column}"] .lv-cell-value').inner_text().strip() for column in columns]
+            shown.append(" ".join(part for part in parts if part))
+        return shown
 
     def find(self, column: str, text: str) -> str | None:
         """Open the list and quick-search ``column``: the detail link of the row showing exactly ``text``."""
