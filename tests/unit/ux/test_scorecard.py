@@ -365,3 +365,12 @@ def test_an_empty_scorecard_is_no_pass() -> None:
     assert not card.verdict.passed
     assert card.overall_score is None and card.accessibility_score is None
     assert "未通过 FAIL" in render_html(card)
+
+
+def test_html_links_only_web_addresses() -> None:
+    page = clean_page()
+    page.accessibility = a11y(page.url, {"label": "critical"})
+    assert page.accessibility is not None
+    page.accessibility.violations[0].help_url = "javascript:alert(1)"
+    text = render_html(build_scorecard([page]))
+    assert 'href="javascript:' not in text and "javascript:alert(1)" in text
