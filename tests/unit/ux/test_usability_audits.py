@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page
 
+from signoff import browsers
+from signoff.plan import Plan
+
 from signoff.ux.usability import (
     ActionCounter,
+    SaveFeedbackResult,
     check_error_feedback,
     check_keyboard_reach,
     check_save_feedback,
@@ -95,15 +102,88 @@ def test_confirmation_message_is_feedback(open_page: Open) -> None:
     assert result.messages == ["已保存联系人 Wang。Contact saved."]
 
 
-def test_opening_the_new_record_is_feedback(open_page: Open) -> None:
+def test_opening_a_page_that_names_the_record_is_feedback(open_page: Open) -> None:
+    page = open_page("clean.html?redirect")
+    before = page.url
+    page.locator("#last").fill("张伟")
+    page.get_by_role("button", name="Save").click()
+    result = check_save_feedback(page, before, expected_text="张伟")
+    assert result.passed
+    assert result.signals == ["record-named"] and result.named == "张伟"
+    assert result.detail_page and result.url_after.endswith("/contacts/42")
+
+
+def test_a_redirect_alone_is_not_feedback(open_page: Open) -> None:
+    # The same redirect to the record's page, but nothing says which record was saved.
     page = open_page("clean.html?redirect")
     before = page.url
     page.locator("#last").fill("Zhang")
     page.get_by_role("button", name="Save").click()
-    result = check_save_feedback(page, before, expected_text="张伟")
-    assert result.passed
-    assert "detail-page" in result.signals
+    result = check_save_feedback(page, before, expected_text="Zhang", timeout_ms=500)
+    assert not result.passed and result.signals == []
+    assert result.detail_page  # kept as evidence, not counted
+
+
+def _save_through_a_redirect(page: Page, name: str) -> tuple[SaveFeedbackResult, ActionCounter]:
+    """Type ``name``, save (a real POST answered 303), and judge the page the redirect led to."""
+    before, baseline = page.url, message_texts(page)
+    with ActionCounter(page, "save a record") as counter:
+        page.locator("#name").fill(name)
+        page.locator("#secret").fill("hunter22")
+        with page.expect_event("framenavigated", lambda frame: frame == page.main_frame):
+            page.get_by_role("button", name="Save").click()
+        page.wait_for_load_state("load")
+    typed = counter.values_at_submit(time.time())
+    result = check_save_feedback(
+        page, before, expected_text=typed, baseline=baseline or counter.messages_at_submit(time.time()), timeout_ms=500
+    )
+    return result, counter
+
+
+def test_a_silent_redirect_to_a_page_not_naming_the_record_fails(open_page: Open) -> None:
+    page = open_page("save_redirect_silent.html")
+    result, counter = _save_through_a_redirect(page, "北京星辰科技有限公司")
+    # What the user typed is what the page after the save must show; the password is never kept,
+    # nor the prefilled country the user did not touch.
+    assert counter.values_at_submit(time.time()) == ["北京星辰科技有限公司"]
+    assert result.url_after.endswith("/companies/7") and result.detail_page
+    assert not result.passed, result
+    assert result.signals == [] and result.messages == [] and result.named == ""
+    assert result.waited_ms >= 500
+
+
+def test_a_redirect_to_a_page_naming_the_record_passes(open_page: Open) -> None:
+    page = open_page("save_redirect_named.html")
+    result, _counter = _save_through_a_redirect(page, "张伟")
     assert result.url_after.endswith("/contacts/42")
+    assert result.passed, result
+    assert result.signals == ["record-named"] and result.named == "张伟"
+
+
+@pytest.mark.parametrize(
+    ("body", "signals"),
+    [
+        ("<p>The organisation was created.</p>", ["saved-text"]),
+        ("<p>组织已保存。</p>", ["saved-text"]),
+        ("<div>Fiche enregistrée avec succès</div>", ["saved-text"]),
+        ("<p>Saved</p>", ["saved-text"]),
+        # A column header or a field label says nothing about this save.
+        ("<table><tr><th>Created</th><th>Saved searches</th></tr></table>", []),
+        ('<label>Notes <textarea>The order was saved.</textarea></label>', []),
+        ('<p style="display:none">The organisation was created.</p>', []),
+    ],
+)
+def test_words_saying_it_was_saved_are_feedback(page: Page, body: str, signals: list[str]) -> None:
+    page.set_content(f"<main>{body}</main>")
+    result = check_save_feedback(page, "about:blank#form", timeout_ms=200)
+    assert result.signals == signals
+    assert result.passed == bool(signals)
+
+
+def test_words_already_shown_before_the_save_do_not_count(page: Page) -> None:
+    page.set_content("<main><p>Your profile was updated yesterday.</p></main>")
+    result = check_save_feedback(page, page.url, baseline=["Your profile was updated yesterday."], timeout_ms=200)
+    assert not result.passed
 
 
 def test_silent_save_is_found(open_page: Open) -> None:
@@ -152,12 +232,12 @@ def test_red_border_only_and_vague_error_are_found(open_page: Open) -> None:
     assert not phone.names_problem and not phone.passed
 
 
-def test_native_validation_message_counts(ux_page: Page) -> None:
-    ux_page.set_content(
+def test_native_validation_message_counts(page: Page) -> None:
+    page.set_content(
         '<form><label for="e">Email</label><input id="e" type="email" required><button>Save</button></form>'
     )
-    ux_page.get_by_role("button", name="Save").click()
-    result = check_error_feedback(ux_page, ux_page.locator("#e"))
+    page.get_by_role("button", name="Save").click()
+    result = check_error_feedback(page, page.locator("#e"))
     assert result.how == ["native"]
     assert result.passed
 
@@ -214,18 +294,18 @@ def test_unreachable_button_and_invisible_focus_are_found(open_page: Open) -> No
     assert result.focus_order.count("<outside>") == 2  # went round the page twice, never found it
 
 
-def test_focus_shown_by_box_shadow_counts_as_visible(ux_page: Page) -> None:
-    ux_page.set_content(
+def test_focus_shown_by_box_shadow_counts_as_visible(page: Page) -> None:
+    page.set_content(
         "<style>input{outline:none;border:1px solid #555} input:focus{box-shadow:0 0 0 3px #1a5fb4}</style>"
         '<form id="f"><label>Name <input id="n"></label></form>'
     )
-    result = check_keyboard_reach(ux_page, "#f")
+    result = check_keyboard_reach(page, "#f")
     assert result.passed, result
 
 
-def test_missing_form(ux_page: Page) -> None:
-    ux_page.set_content("<p>nothing</p>")
-    result = check_keyboard_reach(ux_page, "#nope")
+def test_missing_form(page: Page) -> None:
+    page.set_content("<p>nothing</p>")
+    result = check_keyboard_reach(page, "#nope")
     assert not result.found and not result.passed
 
 
@@ -293,35 +373,35 @@ def test_search_and_edit_forms_are_compared_separately(open_page: Open) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def test_layout_shift_is_measured(ux_page: Page, ux_server: str) -> None:
-    install_speed_observers(ux_page)
-    ux_page.goto(f"{ux_server}/layout_shift.html")
+def test_layout_shift_is_measured(page: Page, ux_server: str) -> None:
+    install_speed_observers(page)
+    page.goto(f"{ux_server}/layout_shift.html")
     # The banner comes 100 ms after load; on a busy machine timers run late, so wait for it.
-    ux_page.locator("#banner-slot div").wait_for()
-    result = measure_page_speed(ux_page)
+    page.locator("#banner-slot div").wait_for()
+    result = measure_page_speed(page)
     assert result.observed_from_start
-    assert result.cls > 0.1  # the banner pushes the page well past "good"
+    assert result.cls is not None and result.cls > 0.1  # the banner pushes the page well past "good"
     assert result.shifts == 1
     assert result.lcp_ms is not None and result.lcp_ms > 0
     assert result.ttfb_ms is not None and result.load_ms is not None
     assert 0 < result.ttfb_ms <= result.load_ms
 
 
-def test_stable_page_has_no_shift(ux_page: Page, ux_server: str) -> None:
-    install_speed_observers(ux_page)
-    ux_page.goto(f"{ux_server}/clean.html")
-    result = measure_page_speed(ux_page)
+def test_stable_page_has_no_shift(page: Page, ux_server: str) -> None:
+    install_speed_observers(page)
+    page.goto(f"{ux_server}/clean.html")
+    result = measure_page_speed(page)
     assert result.cls == 0.0
     assert result.lcp_ms is not None and result.lcp_ms < 2500
     assert result.lcp_element is not None
 
 
-def test_speed_without_early_observers_still_reads_buffered_entries(ux_page: Page, ux_server: str) -> None:
-    ux_page.goto(f"{ux_server}/layout_shift.html")
-    ux_page.locator("#banner-slot div").wait_for()
-    result = measure_page_speed(ux_page)
+def test_speed_without_early_observers_still_reads_buffered_entries(page: Page, ux_server: str) -> None:
+    page.goto(f"{ux_server}/layout_shift.html")
+    page.locator("#banner-slot div").wait_for()
+    result = measure_page_speed(page)
     assert not result.observed_from_start
-    assert result.cls > 0.1
+    assert result.cls is not None and result.cls > 0.1
 
 
 # ---------------------------------------------------------------------------------------------
@@ -350,21 +430,30 @@ def test_chinese_names_render_on_the_clean_page(open_page: Open) -> None:
     assert "Noto Sans CJK SC" in results[0].font_family
 
 
-def test_text_in_a_narrow_field_value_is_truncated(ux_page: Page) -> None:
-    ux_page.set_content(
+def test_text_in_a_narrow_field_value_is_truncated(page: Page) -> None:
+    page.set_content(
         '<label>Company <input id="c" style="width:40px" value="北京星辰科技有限公司"></label>'
         '<label>Short <input id="s" style="width:200px" value="李娜"></label>'
     )
-    long_value, short_value = check_text_rendering(ux_page, ["北京星辰科技有限公司", "李娜"])
+    long_value, short_value = check_text_rendering(page, ["北京星辰科技有限公司", "李娜"])
     assert long_value.found and long_value.truncated
     assert short_value.found and short_value.passed
 
 
-def test_hidden_text_is_not_rendered(ux_page: Page) -> None:
-    ux_page.set_content('<p>visible</p><p style="display:none">张伟</p>')
-    [result] = check_text_rendering(ux_page, ["张伟"])
+def test_hidden_text_is_not_rendered(page: Page) -> None:
+    page.set_content('<p>visible</p><p style="display:none">张伟</p>')
+    [result] = check_text_rendering(page, ["张伟"])
     assert result.found and not result.visible and not result.passed
 
 
-def test_browser_fixture_is_chromium(ux_browser: Browser) -> None:
-    assert ux_browser.browser_type.name == "chromium"
+def test_browser_is_pytest_playwrights_launched_as_signoff_resolves_it(
+    browser: Browser, browser_name: str, browser_type_launch_args: dict[str, Any], signoff_plan: Plan
+) -> None:
+    assert browser.browser_type.name == browser_name == "chromium"
+    own = browser.browser_type.executable_path
+    choice = browsers.resolve(
+        browser_name, signoff_plan.browsers.executable, own_executable=own if Path(own).exists() else None
+    )
+    # Signoff's own fixture made these options (no hard-coded path in the tests).
+    for key, value in choice.launch_args.items():
+        assert browser_type_launch_args[key] == value
