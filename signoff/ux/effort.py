@@ -34,16 +34,21 @@ _COUNTER_SCRIPT = r"""
   window[flag] = true;
   /*HELPERS*/
   // Playwright does not promise the delivery order of binding calls, so each event carries its page
-  // time (epoch ms, comparable across documents) for Python to sort by; per-document counts let
-  // stop() wait for calls still on their way.
+  // time (epoch ms, comparable across documents) for Python to sort by. A binding call's promise
+  // settles once Python's handler has returned: the calls still pending are what flush() awaits.
   const doc = Math.random().toString(36).slice(2);
-  window[flag + '_sent'] = {doc, count: 0};
+  const pending = new Set();
+  window[flag + '_settled'] = () => Promise.allSettled(Array.from(pending)).then(() => true);
   const send = (event) => {
     try {
       const fn = window[binding];
       if (typeof fn !== 'function') return;
-      window[flag + '_sent'].count++;
-      fn({...event, doc, time: performance.timeOrigin + performance.now()});
+      const call = fn({...event, doc, time: performance.timeOrigin + performance.now()});
+      if (call && typeof call.then === 'function') {
+        pending.add(call);
+        const done = () => pending.delete(call);
+        call.then(done, done);
+      }
     } catch (e) { /* the counter was stopped: nothing to report to */ }
   };
   const FIELD = 'input:not([type=button]):not([type=submit]):not([type=reset]):not([type=image]),' +
@@ -85,11 +90,21 @@ _COUNTER_SCRIPT = r"""
   // the save (a notification counter, a standing banner), so feedback checks leave it out.
   const shownMessages = () => Array.from(document.querySelectorAll(__MESSAGES__)).filter(__visible)
     .map(__text).filter(Boolean).slice(0, 50);
+  // What the user typed into the form being sent (changed from the page's own value, with words
+  // in it): the record's name a page after the save may show as feedback. Passwords never.
+  const TYPED = 'input:not([type]), input[type=text], input[type=search], input[type=email], input[type=tel], ' +
+    'input[type=url], textarea';
+  const typedValues = (form) => Array.from((form && form.elements) || [])
+    .filter((el) => el.matches && el.matches(TYPED) && el.value !== el.defaultValue)
+    .map((el) => el.value.replace(/\s+/g, ' ').trim())
+    .filter((value) => /\p{L}.*\p{L}|\p{Script=Han}/u.test(value))
+    .map((value) => value.slice(0, 200)).slice(0, 20);
   document.addEventListener('submit', (event) => {
     const form = event.target;
     const submitter = event.submitter;
     send({type: 'submit', key: 'submit|' + formKey(form), target: __describe(form),
-          submitter: submitter ? 'click|' + __path(submitter) : null, messages: shownMessages()});
+          submitter: submitter ? 'click|' + __path(submitter) : null, messages: shownMessages(),
+          values: typedValues(form)});
   }, true);
 })();
 """
@@ -181,7 +196,6 @@ class ActionCounter:
         self._pages: list[str] = []
         #: Wall-clock time (``time.time()``) each entry of ``_pages`` was reached.
         self._page_times: list[float] = []
-        self._received: dict[str, int] = {}
         self._active = False
         self._started = 0.0
         self._started_wall = 0.0
@@ -205,7 +219,6 @@ class ActionCounter:
         self._pages = [self.page.url] if self.page.url != "about:blank" else []
         self._page_times = [self._started_wall] if self._pages else []
         self._events = []
-        self._received = {}
         self._active = True
         return self
 
@@ -318,6 +331,18 @@ class ActionCounter:
         ]
         return [str(text) for text in sent[-1].get("messages", [])] if sent else []
 
+    def values_at_submit(self, before: float) -> list[str]:
+        """What the user typed into the last form sent before wall-clock time ``before``.
+
+        The ``expected_text`` for :func:`~signoff.ux.feedback.check_save_feedback`: a page after the
+        save that shows one of them names the record saved. Only fields whose value the user changed,
+        with letters in it; never passwords. Kept in memory only, like the other events.
+        """
+        sent = [
+            e for e in self._ordered() if e.get("type") == "submit" and float(e.get("time", 0.0)) / 1000 <= before
+        ]
+        return [str(value) for value in sent[-1].get("values", [])] if sent else []
+
     def __enter__(self) -> ActionCounter:
         return self.start()
 
@@ -349,8 +374,6 @@ class ActionCounter:
         frame = source.get("frame")
         url = frame.url if isinstance(frame, Frame) else self.page.url
         self._events.append({**event, "url": url})
-        doc = str(event.get("doc", ""))
-        self._received[doc] = self._received.get(doc, 0) + 1
 
     def _ordered(self) -> list[dict[str, Any]]:
         # Page time orders events; the browser and Python share the machine's clock, so "at" is
@@ -358,19 +381,17 @@ class ActionCounter:
         events = sorted(self._events, key=lambda e: float(e.get("time", 0.0)))
         return [{**e, "at": round(max(0.0, float(e.get("time", 0.0)) / 1000 - self._started_wall), 3)} for e in events]
 
-    def _wait_for_stragglers(self, timeout_s: float = 2.0) -> None:
-        """Wait until Python received every event the current document says it sent."""
-        flag = "__signoffUxCounter_" + self._binding + "_sent"
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            try:
-                sent = self.page.evaluate("(flag) => window[flag] || null", flag)
-            except PlaywrightError:
-                return  # the page is gone or navigating: nothing more can arrive from it
-            if not sent or self._received.get(str(sent["doc"]), 0) >= int(sent["count"]):
-                return
-            # Waiting inside Playwright lets its dispatcher deliver the pending binding calls.
-            self.page.wait_for_timeout(20)
+    def _wait_for_stragglers(self) -> None:
+        """Wait until Python has handled every event the current document reported.
+
+        The page awaits the promises of its binding calls still pending; each settles when this
+        process's handler has run, and Playwright delivers them while this ``evaluate`` waits.
+        """
+        settled = "__signoffUxCounter_" + self._binding + "_settled"
+        try:
+            self.page.evaluate("(name) => (typeof window[name] === 'function' ? window[name]() : null)", settled)
+        except PlaywrightError:
+            return  # the page is gone or navigating: nothing more can arrive from it
 
     def _on_navigated(self, frame: Frame) -> None:
         if not self._active or frame != self.page.main_frame:

@@ -1,9 +1,26 @@
 """Feedback: does the user learn that a save worked, and what is wrong with bad input?
 
-:func:`check_save_feedback` waits for a visible confirmation (ARIA alert/status/live region or a
-message element) or a new state (a detail page, the new item shown). :func:`check_error_feedback`
-looks for a message tied to a bad field (aria-errormessage / aria-describedby, the same form row, or
-within N px) and whether it says what is wrong.
+What counts as feedback after a save (:func:`check_save_feedback`) - any one of:
+
+* **a message**: a visible element that is a message by its role (``alert``, ``status``,
+  ``alertdialog``, a live region, ``<output>``) or by the class names CRMs and UI kits give flash
+  messages and notifications (``.alert``, ``.messages``, ``.toast``, ``[class*=notif]`` ...), with
+  words in it, that was not already on screen before the save (the ``baseline``);
+* **words saying it was saved**: visible text such as "Contact was saved", "created successfully",
+  "已保存", "创建成功", "a été enregistré", "wurde gespeichert" - a sentence, not a lone column
+  header like "Created" - that was not on screen before;
+* **a new state naming the record**: one of the values the user saved (``expected_text``: the
+  record's name or another typed value) shown as text on the page the save led to, outside form
+  fields.
+
+Nothing else is feedback. In particular a redirect is not: the post/redirect/get pattern only
+changes the URL, and a silent redirect to a page that does not name the record - a list without
+the new row, a record page that does not say which record, the empty form again - leaves the user
+guessing whether the save happened. Reaching a record's page is kept as evidence
+(``detail_page``) but does not pass the check by itself.
+
+:func:`check_error_feedback` looks for a message tied to a bad field (aria-errormessage /
+aria-describedby, the same form row, or within N px) and whether it says what is wrong.
 """
 
 from __future__ import annotations
@@ -14,7 +31,9 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from signoff.ux._pagejs import evaluate_settled, js
 from signoff.ux.routes import ID_PLACEHOLDER, route_of
@@ -32,28 +51,72 @@ MESSAGE_SELECTOR = (
     ".snackbar, .callout, [class*=flash], [class*=toast], [class*=notif], [class*=alert-]"
 )
 
-_SAVE_FEEDBACK_SCRIPT = js(r"""([selector, baseline, expected]) => {
+#: Sentences that say a save happened (JavaScript regular expression, case-insensitive, Unicode).
+#: Each needs a verb form or "successfully": "Created" alone is a column header, not a confirmation.
+SAVED_TEXT_PATTERN = "|".join(
+    [
+        r"\b(?:has|have|was|were|been|is|are)\s+(?:been\s+|now\s+|successfully\s+)?"
+        r"(?:saved|created|added|updated|recorded|stored|registered)\b",
+        r"\b(?:saved|created|added|updated|recorded|stored)\s+successfully\b",
+        r"\bsuccessfully\s+(?:saved|created|added|updated)\b",
+        r"^\W*(?:saved|all changes saved|changes saved)\W*$",
+        r"已保存|保存成功|已创建|创建成功|已新增|新增成功|已添加|添加成功|已更新|更新成功|修改成功|已提交|提交成功",
+        r"\b(?:a|ont)\s+été\s+(?:enregistr|cré|ajouté|mis\s+à\s+jour)",
+        r"\b(?:enregistré|créé|ajouté)e?s?\s+avec\s+succès",
+        r"\b(?:wurden?|ist)\s+(?:erfolgreich\s+)?(?:gespeichert|erstellt|angelegt|hinzugefügt|aktualisiert)\b",
+        r"\berfolgreich\s+(?:gespeichert|erstellt|angelegt)",
+    ]
+)
+
+# Returns null while there is no feedback (so that page.wait_for_function keeps waiting), else what
+# was found. Runs on every animation frame of the wait: the costly search for the element naming the
+# record runs only once the cheap whole-page text test has matched.
+_SAVE_FEEDBACK_SCRIPT = js(r"""([selector, baseline, expected, savedPattern]) => {
   /*HELPERS*/
+  if (!document.body) return null;
+  const norm = (text) => (text || '').replace(/\s+/g, ' ').trim().toLowerCase();
+  const seen = new Set(baseline.map(norm));
+  const OUTSIDE = 'script, style, noscript, template, textarea, select, option, [contenteditable=""], [contenteditable="true"]';
   const messages = [];
   for (const el of document.querySelectorAll(selector)) {
     if (!__visible(el)) continue;
     const text = __text(el);
     // Two letters at least: a lone icon or counter badge is not a confirmation.
-    if (!/\p{L}.*\p{L}|\p{Script=Han}/u.test(text) || baseline.includes(text)) continue;
+    if (!/\p{L}.*\p{L}|\p{Script=Han}/u.test(text) || seen.has(norm(text))) continue;
     // Nested matches (a .messages list with role=status items) would repeat one message.
     if (messages.some((m) => m.el.contains(el) || el.contains(m.el))) continue;
     const how = el.getAttribute('role') || (el.hasAttribute('aria-live') ? 'aria-live' : 'class');
     messages.push({el, text: text.slice(0, 300), how, selector: __path(el)});
   }
-  let itemVisible = false;
-  if (expected) {
-    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    let node;
-    while ((node = walker.nextNode())) {
-      if (node.data.includes(expected) && __visible(node.parentElement)) { itemVisible = true; break; }
-    }
+  const saved = new RegExp(savedPattern, 'iu');
+  const savedTexts = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  let node;
+  while ((node = walker.nextNode())) {
+    const parent = node.parentElement;
+    if (!parent || !saved.test(node.data.replace(/\s+/g, ' ').trim()) || parent.closest(OUTSIDE)) continue;
+    if (!__visible(parent)) continue;
+    const block = parent.closest('p, li, div, section, td, dd, h1, h2, h3, h4, h5, h6, span') || parent;
+    const text = __text(block);
+    if (seen.has(norm(text)) || messages.some((m) => m.el.contains(parent))) continue;
+    if (!savedTexts.includes(text.slice(0, 300))) savedTexts.push(text.slice(0, 300));
   }
-  return {messages: messages.map(({el, ...rest}) => rest), itemVisible};
+  let named = '';
+  const shown = norm(document.body.innerText);
+  for (const value of expected) {
+    const wanted = norm(value);
+    if (!wanted || !shown.includes(wanted)) continue;
+    // innerText also holds the options of a <select> and the like: find an element that shows it.
+    for (const el of document.body.querySelectorAll('*')) {
+      if (el.closest(OUTSIDE) || !norm(el.innerText).includes(wanted) || !__visible(el)) continue;
+      if (Array.from(el.children).some((c) => !c.closest(OUTSIDE) && norm(c.innerText).includes(wanted))) continue;
+      named = value;
+      break;
+    }
+    if (named) break;
+  }
+  if (!messages.length && !savedTexts.length && !named) return null;
+  return {messages: messages.map(({el, ...rest}) => rest), savedTexts, named};
 }""")
 
 _MESSAGE_TEXTS_SCRIPT = js(r"""(selector) => {
@@ -67,17 +130,23 @@ _FORM_WORDS = frozenset({"edit", "new", "add", "create", "update", "delete", "cl
 
 @dataclasses.dataclass
 class SaveFeedbackResult:
-    """What the user is shown after saving."""
+    """What the user is shown after saving (see the module docstring for what counts)."""
 
     url_before: str
     url_after: str
-    #: Found signals: ``message`` (alert/status/live region/message element), ``detail-page`` (moved
-    #: to a page of one record), ``item-visible`` (the saved item's text is on screen).
+    #: Found signals: ``message`` (a new message element), ``saved-text`` (new words saying it was
+    #: saved), ``record-named`` (a saved value shown on the resulting page). Any one passes.
     signals: list[str]
+    #: Texts of the new messages and of the words saying it was saved.
     messages: list[str]
     #: Milliseconds from the call until the first signal (or the whole wait when none).
     waited_ms: float
     passed: bool
+    #: The saved value the resulting page shows (``record-named``), else empty.
+    named: str = ""
+    #: The save led to another URL that is a record's page (``/contacts/{id}``): evidence only, a
+    #: page that does not name the record tells the user nothing.
+    detail_page: bool = False
 
 
 def message_texts(page: Page) -> list[str]:
@@ -96,42 +165,65 @@ def check_save_feedback(
     page: Page,
     before_url: str,
     *,
-    expected_text: str | None = None,
+    expected_text: str | Sequence[str] | None = None,
     baseline: Sequence[str] = (),
     timeout_ms: float = 3000,
 ) -> SaveFeedbackResult:
-    """After a save was triggered: did the user get a confirmation or see a new state?
+    """After a save was triggered: was the user told, or shown the record they saved?
 
-    Polls for up to ``timeout_ms`` (saves may be asynchronous) for: a visible message element whose
-    text is not in ``baseline`` (the :func:`message_texts` from before the save, so a message already
-    on screen does not count); a URL that changed to a detail route (``/contacts/{id}``); or
-    ``expected_text`` (e.g. the new item's name) visible on the page outside form fields.
+    Waits up to ``timeout_ms`` (saves may be asynchronous, a redirect may still be loading) for one
+    of the signals of the module docstring: a visible message element, or words saying it was saved,
+    whose text is not in ``baseline`` (the :func:`message_texts` from before the save, so that a
+    message already on screen does not count); or one of ``expected_text`` (the record's name, the
+    values typed into the form) shown on the page outside form fields. A redirect, even to a record's
+    page, is not feedback by itself.
     """
     start = time.monotonic()
-    deadline = start + timeout_ms / 1000
-    base = list(baseline)
-    while True:
-        found = evaluate_settled(page, _SAVE_FEEDBACK_SCRIPT, [MESSAGE_SELECTOR, base, expected_text or ""])
-        url = page.url
-        signals: list[str] = []
-        messages = [m["text"] for m in (found or {}).get("messages", [])]
-        if messages:
-            signals.append("message")
-        if url.split("#", 1)[0] != before_url.split("#", 1)[0] and is_detail_route(route_of(url)):
-            signals.append("detail-page")
-        if expected_text and (found or {}).get("itemVisible"):
-            signals.append("item-visible")
-        now = time.monotonic()
-        if signals or now >= deadline:
-            return SaveFeedbackResult(
-                url_before=before_url,
-                url_after=url,
-                signals=signals,
-                messages=messages,
-                waited_ms=round((now - start) * 1000, 1),
-                passed=bool(signals),
-            )
-        page.wait_for_timeout(100)
+    expected = [expected_text] if isinstance(expected_text, str) else list(expected_text or ())
+    arg = [MESSAGE_SELECTOR, list(baseline), [e for e in expected if e.strip()], SAVED_TEXT_PATTERN]
+    # Feedback already on screen is judged at once, however short the wait allowed (on a busy
+    # machine one round trip to the page can take longer than a short timeout).
+    found: dict[str, Any] = evaluate_settled(page, _SAVE_FEEDBACK_SCRIPT, arg) or {}
+    if not found:
+        try:
+            # The page's own frames drive the wait (requestAnimationFrame); a navigation under it
+            # makes Playwright run the predicate again in the new document.
+            handle = page.wait_for_function(_SAVE_FEEDBACK_SCRIPT, arg=arg, timeout=timeout_ms)
+            found = handle.json_value() or {}
+            handle.dispose()
+        except PlaywrightTimeoutError:
+            found = {}
+        except PlaywrightError as error:
+            # The predicate's document went away as it answered: ask the new one once, now.
+            if "Execution context was destroyed" not in str(error) and "navigat" not in str(error):
+                raise
+            found = evaluate_settled(page, _SAVE_FEEDBACK_SCRIPT, arg) or {}
+    waited_ms = round((time.monotonic() - start) * 1000, 1)
+    url = page.url
+    messages = [m["text"] for m in found.get("messages", [])]
+    saved_texts = [t for t in found.get("savedTexts", []) if t not in messages]
+    named = str(found.get("named") or "")
+    signals: list[str] = []
+    if messages:
+        signals.append("message")
+    if saved_texts:
+        signals.append("saved-text")
+    if named:
+        signals.append("record-named")
+    return SaveFeedbackResult(
+        url_before=before_url,
+        url_after=url,
+        signals=signals,
+        messages=messages + saved_texts,
+        waited_ms=waited_ms,
+        passed=bool(signals),
+        named=named,
+        detail_page=not _same_document(url, before_url) and is_detail_route(route_of(url)),
+    )
+
+
+def _same_document(a: str, b: str) -> bool:
+    return a.split("#", 1)[0] == b.split("#", 1)[0]
 
 
 _ERROR_FEEDBACK_SCRIPT = js(r"""(field, maxDistance) => {
