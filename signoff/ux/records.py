@@ -234,9 +234,7 @@ def _merge_kind(group: Sequence[PageAudit]) -> PageAudit:
     merged.small_screen = _first_failing(smalls, lambda s: s.passed)
     speeds = [a.speed for a in group if a.speed is not None]
     merged.speed = next((s for s in speeds if s.observed_from_start), speeds[0] if speeds else None)
-    merged.keyboard = _one_per(
-        [k for a in group for k in a.keyboard], key=lambda k: k.form, passed=lambda k: k.passed
-    )
+    merged.keyboard = _one_per([k for a in group for k in a.keyboard], key=lambda k: k.form, passed=lambda k: k.passed)
     merged.text = _one_per([t for a in group for t in a.text], key=lambda t: t.text, passed=lambda t: t.passed)
     unfinished: dict[tuple[str, str, str], IncompleteAudit] = {}
     for audit in group:
@@ -259,9 +257,7 @@ def _first_failing(items: Sequence[T], passed: typing.Callable[[T], bool]) -> T 
     return next((item for item in items if not passed(item)), items[0])
 
 
-def _one_per(
-    items: Sequence[T], *, key: typing.Callable[[T], str], passed: typing.Callable[[T], bool]
-) -> list[T]:
+def _one_per(items: Sequence[T], *, key: typing.Callable[[T], str], passed: typing.Callable[[T], bool]) -> list[T]:
     groups: dict[str, list[T]] = {}
     for item in items:
         groups.setdefault(key(item), []).append(item)

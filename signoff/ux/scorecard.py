@@ -251,9 +251,7 @@ def _check(name: str, passed: bool, detail: str, threshold: str = "") -> Check:
 
 
 def _not_checked(name: str, why: str, threshold: str = "") -> Check:
-    return Check(
-        check=name, impact=CHECK_IMPACTS[name], passed=False, detail=why, threshold=threshold, checked=False
-    )
+    return Check(check=name, impact=CHECK_IMPACTS[name], passed=False, detail=why, threshold=threshold, checked=False)
 
 
 def _names(items: Sequence[str], limit: int = 5) -> str:
