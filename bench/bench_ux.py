@@ -89,7 +89,7 @@ def main() -> int:
     options = parser.parse_args()
 
     audits: list[tuple[str, Callable[[Page], object]]] = [
-        ("speed (read LCP/CLS, no settle)", lambda p: measure_page_speed(p, settle_ms=0)),
+        ("speed (read LCP/CLS)", lambda p: measure_page_speed(p)),
         ("accessibility (axe + score)", lambda p: audit_accessibility(p)),
         ("annotated screenshot (2 elements)", lambda p: annotated_screenshot(p, _SAMPLE_VIOLATIONS)),
         ("text rendering (3 texts)", lambda p: check_text_rendering(p, ["张伟", "北京星辰科技有限公司", "李娜"])),
