@@ -11,5 +11,6 @@ pytest_plugins = [
     "signoff.coverage.pytest_plugin",
     "signoff.ux.pytest_plugin",
     "signoff.interrupts",
+    "signoff.progress",
     *step_modules(),
 ]
