@@ -2,8 +2,9 @@
 
 Run: ``.venv/bin/python bench/bench_ux.py [--repeat N] [--page clean.html]``
 
-Serves ``tests/unit/ux/pages/`` on 127.0.0.1, opens the page in headless Chromium (Debian's
-``/usr/bin/chromium`` when present) and prints, per audit, the median and the worst of N runs in
+Serves ``tests/unit/ux/pages/`` on 127.0.0.1, opens the page in headless Chromium - the one an
+acceptance run would launch (:func:`signoff.browsers.resolve`: the plan's executable, Playwright's
+own build, else the system's) - and prints, per audit, the median and the worst of N runs in
 milliseconds. The page is reloaded before each run so that every audit sees a fresh document, as in
 a real acceptance run; the reload is not timed.
 """
@@ -25,6 +26,8 @@ from playwright.sync_api import Page, sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from signoff import browsers  # noqa: E402
+from signoff.plan import load_plan  # noqa: E402
 from signoff.ux.accessibility import Violation, ViolationNode, annotated_screenshot, audit_accessibility  # noqa: E402
 from signoff.ux.usability import (  # noqa: E402
     ActionCounter,
@@ -48,13 +51,6 @@ _SAMPLE_VIOLATIONS = [
 ]
 
 PAGES = ROOT / "tests" / "unit" / "ux" / "pages"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def _serve() -> http.server.ThreadingHTTPServer:
@@ -101,9 +97,13 @@ def main() -> int:
     ]
     server = _serve()
     url = f"http://127.0.0.1:{server.server_port}/{options.page}"
+    plan = load_plan(ROOT / "acceptance.toml")
     with sync_playwright() as playwright:
-        executable = "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
-        browser = playwright.chromium.launch(executable_path=executable, args=ARGS)
+        own = playwright.chromium.executable_path
+        choice = browsers.resolve(
+            "chromium", plan.browsers.executable, own_executable=own if Path(own).exists() else None
+        )
+        browser = playwright.chromium.launch(**choice.launch_args)
         page = browser.new_page(viewport={"width": 1280, "height": 800})
         install_speed_observers(page)
         page.goto(url, wait_until="load")
