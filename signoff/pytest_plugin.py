@@ -437,6 +437,7 @@ def pytest_bdd_after_step(request: pytest.FixtureRequest, step: Step, **_: Any) 
 def pytest_bdd_step_error(request: pytest.FixtureRequest, step: Step, exception: BaseException, **_: Any) -> None:
     # trylast: raising a reading of the failure ends this hook call; every other plugin has had its turn.
     _attach_screenshot(request, f"failed: {step.name}")
+    _note_sign_in_page(request, exception)
     reading = _read_failure(request, step, exception)
     _close_step(request, reading or exception)
     if reading is not None:
@@ -456,6 +457,26 @@ def _read_failure(request: pytest.FixtureRequest, step: Step, exception: BaseExc
     if isinstance(exception, AssertionError) and failure_kind(exception) == COULD_NOT_CHECK:
         return CouldNotCheck(f'could not check: the kit could not perform "{step.keyword} {step.name}": {exception}')
     return None
+
+
+def _note_sign_in_page(request: pytest.FixtureRequest, exception: BaseException) -> None:
+    """Say so when a step failed on the CRM's sign-in page.
+
+    Scenarios trust the saved sign-in instead of checking it with a page visit each: when the CRM
+    has dropped it, the first page a step opens is the sign-in page, and this note is what tells
+    that apart from the expected screen simply not showing.
+    """
+    if "crm" not in request.fixturenames:
+        return
+    try:
+        crm: CRM = request.getfixturevalue("crm")
+        page = request.node.stash.get(PAGE_KEY, None)
+        if page is None or page.is_closed() or not crm.session.is_on_sign_in_page():
+            return
+        url = page.url
+    except Exception:  # reading the screen must not hide the step's own failure
+        return
+    exception.add_note(f"the CRM showed its sign-in page ({url}): the saved sign-in did not hold, or the scenario signed out")
 
 
 def _server_error(response: Response) -> CRMServerError:
