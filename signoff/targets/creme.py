@@ -47,6 +47,7 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from signoff.errors import TargetError
+from signoff.files import write_atomically
 from signoff.targets import creme_settings
 from signoff.targets.base import Credentials, Target, TargetStatus
 from signoff.targets.processes import (
@@ -144,10 +145,7 @@ class InstanceState:
         )
 
     def write(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(".tmp")
-        temporary.write_text(self.to_json(), encoding="utf-8")
-        os.replace(temporary, path)
+        write_atomically(path, self.to_json())
 
     @classmethod
     def read(cls, path: Path) -> "InstanceState | None":
@@ -508,9 +506,7 @@ class EmbeddedCreme(Target):
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "seconds": round(time.monotonic() - started, 1),
         }
-        temporary = self.marker_path.with_suffix(".tmp")
-        temporary.write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
-        os.replace(temporary, self.marker_path)
+        write_atomically(self.marker_path, json.dumps(marker, indent=2) + "\n")
         self._progress(f"Creme provisioned in {time.monotonic() - started:.0f} s")
 
     def _venv_works(self) -> bool:
