@@ -326,9 +326,7 @@ class ActionCounter:
         The ``baseline`` for :func:`~signoff.ux.feedback.check_save_feedback` after a save that
         navigated away (the form's page cannot be asked any more).
         """
-        sent = [
-            e for e in self._ordered() if e.get("type") == "submit" and float(e.get("time", 0.0)) / 1000 <= before
-        ]
+        sent = [e for e in self._ordered() if e.get("type") == "submit" and float(e.get("time", 0.0)) / 1000 <= before]
         return [str(text) for text in sent[-1].get("messages", [])] if sent else []
 
     def values_at_submit(self, before: float) -> list[str]:
@@ -338,9 +336,7 @@ class ActionCounter:
         save that shows one of them names the record saved. Only fields whose value the user changed,
         with letters in it; never passwords. Kept in memory only, like the other events.
         """
-        sent = [
-            e for e in self._ordered() if e.get("type") == "submit" and float(e.get("time", 0.0)) / 1000 <= before
-        ]
+        sent = [e for e in self._ordered() if e.get("type") == "submit" and float(e.get("time", 0.0)) / 1000 <= before]
         return [str(value) for value in sent[-1].get("values", [])] if sent else []
 
     def __enter__(self) -> ActionCounter:

@@ -36,7 +36,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     ``/companies/<id>`` a record page that does not name its record; a POST to ``/redirect/<path>``
     answers 303 See Other to ``/<path>`` (a CRM's post/redirect/get), any other POST 201."""
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+    def do_GET(self) -> None:
         path = self.path.split("?", 1)[0].split("#", 1)[0]
         if re.fullmatch(r"/contacts/\d+/?", path):
             name = "contact_detail.html"
@@ -55,7 +55,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         self.rfile.read(length)
         if self.path.startswith("/redirect/"):
@@ -68,7 +68,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", "0")
         self.end_headers()
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - keep test output quiet
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 

@@ -12,7 +12,6 @@ from playwright.sync_api import Browser, Page
 
 from signoff import browsers
 from signoff.plan import Plan
-
 from signoff.ux.usability import (
     ActionCounter,
     SaveFeedbackResult,
@@ -169,7 +168,7 @@ def test_a_redirect_to_a_page_naming_the_record_passes(open_page: Open) -> None:
         ("<p>Saved</p>", ["saved-text"]),
         # A column header or a field label says nothing about this save.
         ("<table><tr><th>Created</th><th>Saved searches</th></tr></table>", []),
-        ('<label>Notes <textarea>The order was saved.</textarea></label>', []),
+        ("<label>Notes <textarea>The order was saved.</textarea></label>", []),
         ('<p style="display:none">The organisation was created.</p>', []),
     ],
 )

@@ -24,7 +24,7 @@ import json
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -102,7 +102,7 @@ def test_a_subset_that_recorded_nothing_keeps_the_last_scorecard_and_says_so(pro
 
 PAGES = Path(__file__).parent / "pages"
 
-SITE_CONFTEST = '''
+SITE_CONFTEST = """
 from signoff.vocabulary import given, then, when
 
 pytest_plugins = ["signoff.pytest_plugin", "signoff.coverage.pytest_plugin", "signoff.ux.pytest_plugin"]
@@ -121,7 +121,7 @@ def save_contact(crm, name: str) -> None:
 @then("I see the contact's page")
 def on_record(crm) -> None:
     assert crm.page.url.endswith("/contacts/7"), crm.page.url
-'''
+"""
 
 SITE_ADAPTER = '''
 """Page objects of the UX gate's fixture site: open a page, save a contact. Nobody signs in."""
@@ -175,9 +175,9 @@ class _Site(http.server.BaseHTTPRequestHandler):
     """The fixture site: ``/contacts/add`` (the form), its POST answered 303 to ``/contacts/7``."""
 
     #: path -> fixture page, set per test by :func:`site`.
-    routes: dict[str, str] = {}
+    routes: ClassVar[dict[str, str]] = {}
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+    def do_GET(self) -> None:
         path = self.path.split("?", 1)[0]
         if path == "/":
             self._send(200, b"<!DOCTYPE html><html lang='en'><title>Home</title><main><h1>Home</h1></main></html>")
@@ -188,7 +188,7 @@ class _Site(http.server.BaseHTTPRequestHandler):
             return
         self._send(200, (PAGES / name).read_bytes())
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
         if self.path.split("?", 1)[0] != "/contacts/add":
             self._send(404, b"")
@@ -205,7 +205,7 @@ class _Site(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - keep test output quiet
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
@@ -284,7 +284,9 @@ def test_the_clean_site_passes_the_ux_gate(
 
 @pytest.mark.browser
 @pytest.mark.slow
-def test_an_unlabelled_input_fails_the_run(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, site: Serve) -> None:
+def test_an_unlabelled_input_fails_the_run(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, site: Serve
+) -> None:
     result = run_acceptance(pytester, monkeypatch, site("gate_form_unlabelled.html", "gate_record_named.html"))
     verdict, _card = verdicts(pytester, result)
     assert not verdict["passed"]
