@@ -6,8 +6,9 @@ The audits live one per module; this module gathers their public names:
 * **Effort** (:mod:`signoff.ux.effort`) - :class:`ActionCounter` counts user actions (all keystrokes
   and changes in one field in a row are one action; a click that submits is not counted again),
   pages visited (main-frame navigations) and time on task (monotonic clock).
-* **Feedback** (:mod:`signoff.ux.feedback`) - :func:`check_save_feedback`: a visible confirmation or
-  a new state after saving; :func:`check_error_feedback`: a message at a bad field that says what is
+* **Feedback** (:mod:`signoff.ux.feedback`) - :func:`check_save_feedback`: after saving, a new
+  message, words saying it was saved, or the resulting page naming the saved record (a redirect
+  alone is not feedback); :func:`check_error_feedback`: a message at a bad field that says what is
   wrong.
 * **Keyboard** (:mod:`signoff.ux.keyboard`) - :func:`check_keyboard_reach`: Tab from the top reaches
   every control of a form, without a trap, with visible focus.
