@@ -74,7 +74,7 @@ class BrowsersSection:
     screenshots: str = "on-failure"
 
 
-@register_section("run", choices={"isolation": ("feature", "none")})
+@register_section("run", choices={"isolation": ("feature", "none"), "arrange": ("fast", "ui")})
 @dataclasses.dataclass(frozen=True)
 class RunSection:
     """How the acceptance run is organised."""
@@ -83,6 +83,10 @@ class RunSection:
     features: tuple[str, ...] = ("features",)
     #: ``feature``: reset the CRM to its snapshot before each feature file; ``none``: never reset.
     isolation: str = "feature"
+    #: ``fast``: ``Given`` steps set up their preconditions through the CRM adapter's fast path
+    #: (the CRM's own forms or API over HTTP, same server-side validation) where it has one;
+    #: ``ui``: every step goes through the browser. ``When`` and ``Then`` always use the browser.
+    arrange: str = "fast"
     #: Parallel workers (pytest-xdist); each gets its own embedded CRM instance.
     workers: int = 1
     #: Where raw Allure results and the HTML report go.

@@ -95,7 +95,7 @@ class Progress:
         self.done += 1
         if outcome in ("FAILED", "ERROR"):
             self.failed += 1
-        self.write(self.line(nodeid, outcome))
+        self.write(self.line(nodeid, outcome), nodeid)
 
     def line(self, nodeid: str, outcome: str) -> str:
         width = len(str(max(self.total, self.done)))
@@ -110,12 +110,14 @@ class Progress:
             parts.append(f"about {format_duration(per_scenario * left)} left")
         return " · ".join(parts)
 
-    def write(self, line: str) -> None:
+    def write(self, line: str, nodeid: str) -> None:
         reporter = self.config.pluginmanager.get_plugin("terminalreporter")
         if reporter is None:
             return
         reporter.ensure_newline()
         reporter.write_line(line)
+        # pytest names a test file again after every line it did not write: once per file is enough.
+        reporter.currentfspath = self.config.rootpath / nodeid.split("::", 1)[0]
 
 
 def pytest_configure(config: pytest.Config) -> None:

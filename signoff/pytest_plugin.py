@@ -45,6 +45,8 @@ from signoff.targets import worker_label
 from signoff.targets.base import Target
 
 PAGE_KEY = pytest.StashKey[Page]()
+CRM_KEY = pytest.StashKey[CRM]()
+ARRANGING_KEY = pytest.StashKey[bool]()
 SESSION_KEY = pytest.StashKey["TargetSession"]()
 BROWSER_KEY = pytest.StashKey[str]()
 STEP_KEY = pytest.StashKey[list[Any]]()
@@ -383,7 +385,10 @@ def make_crm(target: Target, page: Page) -> CRM:
 def crm(crm_target: Target, page: Page, request: pytest.FixtureRequest) -> CRM:
     """What steps talk to: customers, sales, campaigns, ... of the CRM under test."""
     request.node.stash[PAGE_KEY] = page
-    return make_crm(crm_target, page)
+    crm = make_crm(crm_target, page)
+    crm.arrange(request.node.stash.get(ARRANGING_KEY, False))
+    request.node.stash[CRM_KEY] = crm
+    return crm
 
 
 @pytest.fixture
@@ -425,6 +430,13 @@ def pytest_bdd_before_step(request: pytest.FixtureRequest, step: Step, **_: Any)
     request.node.stash.setdefault(STEP_KEY, []).append(recorder)
     # Only a server error during this step explains its failure.
     request.node.stash.get(SERVER_ERRORS_KEY, []).clear()
+    # A Given (or an And after one) sets up a precondition: the CRM may take its fast path.
+    # pytest-bdd gives the step its type from the keyword the feature wrote, And/But resolved.
+    arranging = step.type == "given" and request.config.stash[PLAN_KEY].run.arrange == "fast"
+    request.node.stash[ARRANGING_KEY] = arranging
+    crm = request.node.stash.get(CRM_KEY, None)
+    if crm is not None:
+        crm.arrange(arranging)
 
 
 def pytest_bdd_after_step(request: pytest.FixtureRequest, step: Step, **_: Any) -> None:

@@ -39,8 +39,10 @@ class OrganisationForm(DjangoForm):
     def __init__(self, page: Page) -> None:
         super().__init__(page, re.compile(r"^Save the (organisation|modifications)$"))
 
+    NEW_PATH = "/persons/organisation/add"
+
     def open_new(self) -> None:
-        self.page.goto("/persons/organisation/add")
+        self.page.goto(self.NEW_PATH)
         expect(self.field("name")).to_be_visible()
 
     def save(self) -> None:
@@ -57,13 +59,19 @@ class ContactForm(DjangoForm):
     def __init__(self, page: Page) -> None:
         super().__init__(page, re.compile(r"^Save the (contact|modifications)$"))
 
-    def open_new(self, employer_url: str | None = None) -> None:
+    EMPLOYER_RELATION = "rtype_for_organisation"
+
+    @staticmethod
+    def new_path(employer_url: str | None = None) -> str:
+        """The creation form, or the form of a new employee of the organisation at ``employer_url``."""
         if employer_url:
-            employer_id = employer_url.rstrip("/").rsplit("/", 1)[-1]
-            self.page.goto(f"/persons/contact/add_related/{employer_id}")
-            self.select("rtype_for_organisation", self.EMPLOYED_BY)
-        else:
-            self.page.goto("/persons/contact/add")
+            return f"/persons/contact/add_related/{employer_url.rstrip('/').rsplit('/', 1)[-1]}"
+        return "/persons/contact/add"
+
+    def open_new(self, employer_url: str | None = None) -> None:
+        self.page.goto(self.new_path(employer_url))
+        if employer_url:
+            self.select(self.EMPLOYER_RELATION, self.EMPLOYED_BY)
         expect(self.field("last_name")).to_be_visible()
 
     def save(self) -> None:

@@ -194,6 +194,15 @@ class CRM(Protocol):
     @property
     def screens(self) -> Screens: ...
 
+    def arrange(self, fast: bool) -> None:
+        """Whether what the following steps ask for is a precondition (a ``Given``) to set up fast.
+
+        While ``fast`` is on, an adapter may create records through a quicker path than its
+        screens (the CRM's own forms or API over HTTP, with the same server-side validation and the
+        same refusals); an adapter without one simply keeps using its screens. The kit turns it on
+        for ``Given`` steps only; what a scenario does and checks always goes through the screens.
+        """
+
 
 #: The areas of :class:`CRM`, by attribute name.
 AREAS: tuple[str, ...] = ("session", "customers", "customers_more", "sales", "campaigns", "activities", "users", "screens")
