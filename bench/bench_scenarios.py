@@ -23,8 +23,18 @@ ROOT = Path(__file__).parents[1]
 
 def run_once(features: list[str], workers: int, ux: bool) -> tuple[float, list[dict], int]:
     with tempfile.TemporaryDirectory(prefix="signoff-bench-") as folder:
-        command = [sys.executable, "-m", "pytest", *features, f"--alluredir={folder}", "-q", "-p", "no:cacheprovider",
-                   "--coverage-dir", str(Path(folder) / "coverage")]
+        command = [
+            sys.executable,
+            "-m",
+            "pytest",
+            *features,
+            f"--alluredir={folder}",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--coverage-dir",
+            str(Path(folder) / "coverage"),
+        ]
         if not ux:
             command.append("--ux-audit=off")
         if workers > 1:
@@ -51,8 +61,11 @@ def main() -> None:
             failed = [r["name"] for r in results if r["status"] != "passed"]
             median = statistics.median(durations) if durations else float("nan")
             p90 = durations[int(0.9 * (len(durations) - 1))] if durations else float("nan")
-            print(f"{workers:>7} {attempt:>3} {wall:>8.1f} {len(results):>9} {median:>8.2f} {p90:>6.2f}  "
-                  f"{len(failed)} (exit {code}){': ' + '; '.join(failed) if failed else ''}", flush=True)
+            print(
+                f"{workers:>7} {attempt:>3} {wall:>8.1f} {len(results):>9} {median:>8.2f} {p90:>6.2f}  "
+                f"{len(failed)} (exit {code}){': ' + '; '.join(failed) if failed else ''}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -44,8 +44,11 @@ def summary(name: str, seconds: list[float]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--home", default=os.environ.get("SIGNOFF_HOME") or str(ROOT / ".signoff"),
-                        help="provisioned cache folder for the warm figures")
+    parser.add_argument(
+        "--home",
+        default=os.environ.get("SIGNOFF_HOME") or str(ROOT / ".signoff"),
+        help="provisioned cache folder for the warm figures",
+    )
     parser.add_argument("--cold", action="store_true", help="also time a cold provision into a fresh temporary home")
     parser.add_argument("--keep", action="store_true", help="keep the cold home instead of deleting it")
     parser.add_argument("--repeat", type=int, default=3, help="rounds of up / reset / down")

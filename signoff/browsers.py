@@ -71,7 +71,7 @@ def system_executable(name: str) -> str | None:
     return None
 
 
-def resolve(name: str, explicit: str = "", *, own_executable: str | None | bool = False) -> BrowserChoice:
+def resolve(name: str, explicit: str = "", *, own_executable: str | bool | None = False) -> BrowserChoice:
     """Decide how to launch browser ``name``.
 
     ``own_executable`` is Playwright's own build path when the caller already knows it (``None``:
@@ -82,7 +82,9 @@ def resolve(name: str, explicit: str = "", *, own_executable: str | None | bool 
     if explicit:
         if not (Path(explicit).exists() or shutil.which(explicit)):
             raise BrowserError(f"browser executable not found: {explicit}")
-        return BrowserChoice(name, shutil.which(explicit) or explicit, "plan", _launch_args(name, explicit, system=True))
+        return BrowserChoice(
+            name, shutil.which(explicit) or explicit, "plan", _launch_args(name, explicit, system=True)
+        )
     own = playwright_executable(name) if own_executable is False else own_executable
     if own:
         return BrowserChoice(name, None, "playwright", {})

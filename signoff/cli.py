@@ -61,7 +61,10 @@ class _Parser(argparse.ArgumentParser):
     """argparse, but a bad option is one line (``signoff: ...``), not a usage block."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_USAGE, f"signoff: {self.prog.removeprefix('signoff').strip() + ': ' if self.prog != 'signoff' else ''}{message} (see signoff --help)\n")
+        self.exit(
+            EXIT_USAGE,
+            f"signoff: {self.prog.removeprefix('signoff').strip() + ': ' if self.prog != 'signoff' else ''}{message} (see signoff --help)\n",
+        )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -115,7 +118,9 @@ def command_check(args: argparse.Namespace) -> int:
     paths = _feature_paths(plan, args.features)
     if _report_feature_problems(plan, paths):
         return EXIT_USAGE
-    print(f"{len(lint.find_feature_files(paths))} feature files: well formed, every step defined, every function point known")
+    print(
+        f"{len(lint.find_feature_files(paths))} feature files: well formed, every step defined, every function point known"
+    )
     return EXIT_OK
 
 

@@ -105,13 +105,19 @@ def _syntax_message(error: Exception) -> str:
 def duplicate_scenarios(path: Path) -> list[Problem]:
     """Scenario names used twice in one file (pytest-bdd would silently keep only the last one)."""
     lines: dict[str, list[int]] = {}
-    pattern = re.compile(r"^\s*(?:Scenario(?: Outline| Template)?|Example|场景大纲|场景|剧本大纲|剧本|场景模板)\s*[:：]\s*(.+?)\s*$")
+    pattern = re.compile(
+        r"^\s*(?:Scenario(?: Outline| Template)?|Example|场景大纲|场景|剧本大纲|剧本|场景模板)\s*[:：]\s*(.+?)\s*$"
+    )
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         match = pattern.match(line)
         if match:
             lines.setdefault(match.group(1), []).append(number)
     return [
-        Problem(path, numbers[1], f'scenario name "{name}" is used twice (first on line {numbers[0]}); names must be unique in a feature')
+        Problem(
+            path,
+            numbers[1],
+            f'scenario name "{name}" is used twice (first on line {numbers[0]}); names must be unique in a feature',
+        )
         for name, numbers in lines.items()
         if len(numbers) > 1
     ]

@@ -40,7 +40,7 @@ class _Handler:
     def __init__(self, sink: MailSink) -> None:
         self.sink = sink
 
-    async def handle_DATA(self, server: Any, session: Session, envelope: Envelope) -> str:  # noqa: N802 - aiosmtpd's name
+    async def handle_DATA(self, server: Any, session: Session, envelope: Envelope) -> str:
         raw = envelope.original_content or envelope.content or b""
         if isinstance(raw, str):
             raw = raw.encode("utf-8")
@@ -63,14 +63,14 @@ class MailSink:
     def port(self) -> int:
         return int(self._controller.port)
 
-    def start(self) -> "MailSink":
+    def start(self) -> MailSink:
         self._controller.start()
         return self
 
     def stop(self) -> None:
         self._controller.stop()
 
-    def __enter__(self) -> "MailSink":
+    def __enter__(self) -> MailSink:
         return self.start()
 
     def __exit__(self, *exc_info: object) -> None:

@@ -154,9 +154,7 @@ def parse_sections(data: dict[str, Any], source: str = DEFAULT_PLAN_FILE) -> dic
     _import_area_sections()
     unknown = sorted(set(data) - set(_SECTIONS))
     if unknown:
-        raise PlanError(
-            f"{source}: unknown section [{unknown[0]}]; known sections: {', '.join(sorted(_SECTIONS))}"
-        )
+        raise PlanError(f"{source}: unknown section [{unknown[0]}]; known sections: {', '.join(sorted(_SECTIONS))}")
     sections: dict[str, Any] = {}
     for name, cls in _SECTIONS.items():
         raw = data.get(name, {})
@@ -170,18 +168,14 @@ def _build(cls: type, raw: dict[str, Any], section: str, source: str) -> Any:
     fields = {f.name: f for f in dataclasses.fields(cls)}
     unknown = sorted(set(raw) - set(fields))
     if unknown:
-        raise PlanError(
-            f"{source}: unknown key '{unknown[0]}' in [{section}]; allowed keys: {', '.join(fields)}"
-        )
+        raise PlanError(f"{source}: unknown key '{unknown[0]}' in [{section}]; allowed keys: {', '.join(fields)}")
     hints = typing.get_type_hints(cls)
     values: dict[str, Any] = {}
     for key, value in raw.items():
         values[key] = _convert(value, hints[key], f"{source}: [{section}] {key}")
         allowed = _CHOICES.get((section, key))
         if allowed is not None and values[key] not in allowed:
-            raise PlanError(
-                f"{source}: [{section}] {key} = {value!r} is not one of: {', '.join(allowed)}"
-            )
+            raise PlanError(f"{source}: [{section}] {key} = {value!r} is not one of: {', '.join(allowed)}")
     return cls(**values)
 
 
@@ -193,7 +187,7 @@ def _convert(value: Any, hint: Any, where: str) -> Any:
             raise PlanError(f"{where} must be a list, not {value!r}")
         return tuple(_convert(item, item_type, f"{where}[{index}]") for index, item in enumerate(value))
     if origin is dict:
-        key_type, item_type = typing.get_args(hint)
+        _key_type, item_type = typing.get_args(hint)
         if not isinstance(value, dict):
             raise PlanError(f"{where} must be a table, not {value!r}")
         return {str(k): _convert(v, item_type, f"{where}.{k}") for k, v in value.items()}

@@ -15,7 +15,9 @@ from signoff.errors import TargetError
 from signoff.targets.base import Target
 
 
-def check_sign_in(target: Target, browser_name: str = "chromium", executable: str = "", project_root: Path | None = None) -> None:
+def check_sign_in(
+    target: Target, browser_name: str = "chromium", executable: str = "", project_root: Path | None = None
+) -> None:
     """Sign in as the target's administrator; TargetError when the CRM refuses the credentials."""
     from playwright.sync_api import sync_playwright
 

@@ -78,7 +78,9 @@ class Progress:
         properties = dict(report.user_properties)
         if _SCENARIO in properties:
             feature = str(properties.get(_FEATURE, ""))
-            self._names[report.nodeid] = f"{feature} › {properties[_SCENARIO]}" if feature else str(properties[_SCENARIO])
+            self._names[report.nodeid] = (
+                f"{feature} › {properties[_SCENARIO]}" if feature else str(properties[_SCENARIO])
+            )
         self._durations[report.nodeid] = self._durations.get(report.nodeid, 0.0) + report.duration
         previous = self._outcomes.get(report.nodeid)
         if report.failed:

@@ -488,7 +488,9 @@ def _note_sign_in_page(request: pytest.FixtureRequest, exception: BaseException)
         url = page.url
     except Exception:  # reading the screen must not hide the step's own failure
         return
-    exception.add_note(f"the CRM showed its sign-in page ({url}): the saved sign-in did not hold, or the scenario signed out")
+    exception.add_note(
+        f"the CRM showed its sign-in page ({url}): the saved sign-in did not hold, or the scenario signed out"
+    )
 
 
 def _server_error(response: Response) -> CRMServerError:
@@ -500,7 +502,9 @@ def _server_error(response: Response) -> CRMServerError:
         excerpt = ""
     error = CRMServerError(response.request.method, where or "/", response.status, excerpt)
     evidence = f"{response.request.method} {response.url}\nHTTP {response.status} {response.status_text}\n\n{excerpt}"
-    allure.attach(evidence, name=f"CRM server error: HTTP {response.status}", attachment_type=allure.attachment_type.TEXT)
+    allure.attach(
+        evidence, name=f"CRM server error: HTTP {response.status}", attachment_type=allure.attachment_type.TEXT
+    )
     return error
 
 

@@ -52,11 +52,11 @@ def _find(crm: CRM, title: str) -> Activity:
     return found
 
 
-def _try(scenario_context: dict[str, Any], crm: CRM, kind: ActivityKind, title: str, start: datetime, end: datetime) -> None:
+def _try(
+    scenario_context: dict[str, Any], crm: CRM, kind: ActivityKind, title: str, start: datetime, end: datetime
+) -> None:
     scenario_context["activities_before"] = crm.activities.count()
     attempt(scenario_context, crm.activities.add, kind, title, start, end)
-
-
 
 
 # ----------------------------------------------------------------------------- creating
@@ -70,7 +70,9 @@ def _try(scenario_context: dict[str, Any], crm: CRM, kind: ActivityKind, title: 
     'I create the {kind} "{title}" for the organisation "{organisation}" on {day} from {start} to {end}',
     '我为公司"{organisation}"新建{kind}"{title}"，时间为{day} {start}至{end}',
 )
-def activity_for_organisation(crm: CRM, kind: str, title: str, organisation: str, day: str, start: str, end: str) -> None:
+def activity_for_organisation(
+    crm: CRM, kind: str, title: str, organisation: str, day: str, start: str, end: str
+) -> None:
     begins, ends = on_day(day, start, end)
     crm.activities.add(_kind(kind), title, begins, ends, organisation=organisation)
 

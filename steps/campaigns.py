@@ -40,10 +40,6 @@ def contacts_known(scenario_context: dict[str, Any]) -> dict[str, str | None]:
     return known
 
 
-
-
-
-
 # ----------------------------------------------------------------------------- the mail server
 
 

@@ -178,4 +178,3 @@ def told_last_name_required(scenario_context: dict[str, Any]) -> None:
 @then('no contact "{first_name}" was saved', '没有保存联系人"{first_name}"')
 def no_contact_saved(crm: CRM, first_name: str) -> None:
     assert crm.customers.contact(first_name) is None, f'a contact "{first_name}" was saved'
-

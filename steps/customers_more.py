@@ -70,8 +70,6 @@ def _keep_list(scenario_context: dict[str, Any], listing: CustomerList, names: l
     scenario_context["organisation_list" if listing == "organisations" else "contact_list"] = names
 
 
-
-
 # ----------------------------------------------------------------------------- contacts
 
 

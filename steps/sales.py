@@ -33,10 +33,6 @@ def _show(amount: Decimal | None) -> str:
     return "nothing" if amount is None else f"{amount:,}"
 
 
-
-
-
-
 # ----------------------------------------------------------------------------- customer status
 
 
@@ -247,10 +243,15 @@ def targets(crm: CRM, opportunity: str, organisation: str) -> None:
     assert found.target == organisation, f'"{opportunity}" targets "{found.target}", not "{organisation}"'
 
 
-@then('the organisation "{organisation}" has the opportunity "{opportunity}"', '公司"{organisation}"名下有商机"{opportunity}"')
+@then(
+    'the organisation "{organisation}" has the opportunity "{opportunity}"',
+    '公司"{organisation}"名下有商机"{opportunity}"',
+)
 def organisation_has_opportunity(crm: CRM, organisation: str, opportunity: str) -> None:
     listed = crm.sales.opportunities_of(organisation)
-    assert opportunity in listed, f'the page of "{organisation}" lists the opportunities {listed}, without "{opportunity}"'
+    assert opportunity in listed, (
+        f'the page of "{organisation}" lists the opportunities {listed}, without "{opportunity}"'
+    )
 
 
 @then('the opportunity "{opportunity}" is in the phase "{phase}"', '商机"{opportunity}"处于"{phase}"阶段')
@@ -348,7 +349,9 @@ def kept_exactly_or_refused(crm: CRM, scenario_context: dict[str, Any], opportun
             f"the CRM accepted {_show(wanted)} but shows {_show(found.estimated_sales)}: the amount was altered"
         )
     else:
-        assert rejection.errors.get("estimated_sales"), f"the CRM refused the form without a word at the amount: {rejection.errors}"
+        assert rejection.errors.get("estimated_sales"), (
+            f"the CRM refused the form without a word at the amount: {rejection.errors}"
+        )
         assert found.estimated_sales != wanted, "the CRM said it refused the amount, yet shows it"
 
 

@@ -107,7 +107,7 @@ def _ensure_role(crm: CRM, role: Role) -> None:
 
 
 @given(
-    "a role \"{name}\" that sees only its users' own records",
+    'a role "{name}" that sees only its users\' own records',
     '已有只能看到自己负责的记录的角色"{name}"',
 )
 def role_for_own_records(crm: CRM, name: str) -> None:
@@ -518,12 +518,9 @@ def shown_inactive(crm: CRM, username: str) -> None:
 # ----------------------------------------------------------------------------- helpers
 
 
-
-
 def _rows(datatable: list[list[str]], width: int) -> list[list[str]]:
     """The rows of a table after its title row, each with ``width`` cells."""
     rows = [[cell.strip() for cell in row] for row in datatable[1:]]
     bad = [row for row in rows if len(row) != width]
     assert not bad, f"each row needs {width} cells: {bad}"
     return rows
-

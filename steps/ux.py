@@ -117,8 +117,7 @@ def no_sideways_scrolling(crm: CRM, ux: UxProbe, screen: str) -> None:
     sticking_out = ", ".join(o.description for o in result.overflowing[:5])
     assert not result.horizontal_overflow, (
         f"on a {width}x{height} phone the {canonical} is {result.scroll_width}px wide and scrolls sideways; "
-        f"sticking out: {sticking_out}"
-        + ("" if result.viewport_meta else " (the page has no <meta name=viewport>)")
+        f"sticking out: {sticking_out}" + ("" if result.viewport_meta else " (the page has no <meta name=viewport>)")
     )
 
 

@@ -82,7 +82,9 @@ class ActivityForm(DjangoForm):
         try:
             self.submit(ACTIVITY_DETAIL)
         except FormRejected as rejection:
-            raise FormRejected({BUSINESS_FIELDS.get(name, name): message for name, message in rejection.errors.items()}) from None
+            raise FormRejected(
+                {BUSINESS_FIELDS.get(name, name): message for name, message in rejection.errors.items()}
+            ) from None
 
     def _server_errors(self, errors: Locator) -> dict[str, str]:
         return form_errors(self.form) or {"": "the form was refused"}
@@ -204,7 +206,9 @@ class CremeActivities:
         organisation: str | None = None,
         contacts: Sequence[str] = (),
     ) -> None:
-        organisation_url = require(self._organisation_url(organisation), "organisation", organisation) if organisation else None
+        organisation_url = (
+            require(self._organisation_url(organisation), "organisation", organisation) if organisation else None
+        )
         form = ActivityForm(self.page)
         form.open_new(kind, organisation_url)
         form.fill(title=title)

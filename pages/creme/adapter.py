@@ -25,9 +25,9 @@ from pages.creme.customers import (
     find_contact,
 )
 from pages.creme.customers_more import CremeCustomersMore
+from pages.creme.fastpath import FormPoster
 from pages.creme.sales import CremeSales
 from pages.creme.screens import CremeScreens
-from pages.creme.fastpath import FormPoster
 from pages.creme.sign_in_page import SignInPage
 from pages.creme.users import CremeUsers
 from pages.creme.widgets import ListView, require
@@ -160,7 +160,11 @@ class CremeCustomers:
         row = self._contact_row(full_name)
         if row is None:
             return None
-        return Contact(first_name=row[CONTACT_FIRST_NAME], last_name=row[CONTACT_LAST_NAME], organisation=row[CONTACT_EMPLOYER] or None)
+        return Contact(
+            first_name=row[CONTACT_FIRST_NAME],
+            last_name=row[CONTACT_LAST_NAME],
+            organisation=row[CONTACT_EMPLOYER] or None,
+        )
 
     def edit_contact(self, full_name: str, /, **changes: str) -> None:
         self._edit(require(self._contact_url(full_name), "contact", full_name), ContactForm(self.page), changes)

@@ -121,7 +121,11 @@ class DetailPage:
         expect(self.page.locator("#brick-hat, .hat-bar").first).to_be_visible()
 
     def tile(self, key: str) -> str:
-        return self.page.locator(f'.brick-tile[data-key="regular_field-{key}"] .brick-tile-value').first.inner_text().strip()
+        return (
+            self.page.locator(f'.brick-tile[data-key="regular_field-{key}"] .brick-tile-value')
+            .first.inner_text()
+            .strip()
+        )
 
     def brick(self, brick_id: str) -> Locator:
         return self.page.locator(f"#brick-{brick_id}")
@@ -190,7 +194,9 @@ class SendingPage(DetailPage):
                     sent=status == SENT_STATUS,
                 )
             )
-        return Sending(subject=self.tile("subject"), state=state, finished=state not in UNFINISHED_STATES, emails=tuple(emails))
+        return Sending(
+            subject=self.tile("subject"), state=state, finished=state not in UNFINISHED_STATES, emails=tuple(emails)
+        )
 
     def wait_until_finished(self, url: str, timeout: float) -> None:
         # Creme's job manager sends in the background and only the page shows when it is done:
@@ -292,7 +298,9 @@ class CremeCampaigns:
         page = DetailPage(self.page)
         page.open(url)
         return EmailTemplate(
-            name=page.tile("name"), subject=from_creme_text(page.tile("subject")), body=from_creme_text(page.tile("body"))
+            name=page.tile("name"),
+            subject=from_creme_text(page.tile("subject")),
+            body=from_creme_text(page.tile("body")),
         )
 
     def count_templates(self) -> int:

@@ -93,7 +93,11 @@ class EntityDetail:
 
     def name(self) -> str:
         # The title holds the name plus an inline "edit" icon link without text.
-        return str(self.title.evaluate("el => Array.from(el.childNodes).filter(n => n.nodeType === 3).map(n => n.textContent).join('')")).strip()
+        return str(
+            self.title.evaluate(
+                "el => Array.from(el.childNodes).filter(n => n.nodeType === 3).map(n => n.textContent).join('')"
+            )
+        ).strip()
 
     def edit(self) -> None:
         with navigation(self.page):

@@ -70,7 +70,9 @@ class MergePage:
             self.form.submit(self.success_url)
         except FormRejected as rejection:
             # The merged record's fields are "<field>_merged": report them by their own names.
-            raise FormRejected({re.sub(r"_merged$", "", name): message for name, message in rejection.errors.items()}) from None
+            raise FormRejected(
+                {re.sub(r"_merged$", "", name): message for name, message in rejection.errors.items()}
+            ) from None
 
 
 class CremeCustomersMore:
@@ -184,4 +186,3 @@ class CremeCustomersMore:
             return labels[word]
         except KeyError:
             raise ValueError(f'unknown filter {what} "{word}"; known: {sorted(labels)}') from None
-

@@ -143,7 +143,10 @@ class FormPoster:
         if answer.status in (301, 302, 303) and location:
             return urllib.parse.urlsplit(location).path
         errors = form_errors(answer.text())
-        raise FormRejected({self.field_names.get(name, name): message for name, message in errors.items()} or {"": f"HTTP {answer.status}"})
+        raise FormRejected(
+            {self.field_names.get(name, name): message for name, message in errors.items()}
+            or {"": f"HTTP {answer.status}"}
+        )
 
     @staticmethod
     def _checked(response: APIResponse, method: str, path: str) -> APIResponse:

@@ -130,7 +130,9 @@ class OpportunityForm(DjangoForm):
         try:
             self.submit(OPPORTUNITY_DETAIL)
         except FormRejected as rejection:
-            raise FormRejected({BUSINESS_FIELDS.get(key, key): message for key, message in rejection.errors.items()}) from None
+            raise FormRejected(
+                {BUSINESS_FIELDS.get(key, key): message for key, message in rejection.errors.items()}
+            ) from None
 
 
 class OpportunityDetail(EntityDetail):
@@ -140,7 +142,9 @@ class OpportunityDetail(EntityDetail):
         super().__init__(page)
         self.card = page.locator(".opportunities-card-brick")
         self.target = self.card.locator(".card-targets a").first
-        self.owner = self.card.locator(".history-info").filter(has_text="Assigned to").locator(".history-info-value").first
+        self.owner = (
+            self.card.locator(".history-info").filter(has_text="Assigned to").locator(".history-info-value").first
+        )
 
     def open(self, url: str) -> None:
         response = self.page.goto(url)
@@ -188,8 +192,12 @@ class OrganisationPage(EntityDetail):
         super().__init__(page)
         self.relations = page.locator("#brick-regular-creme_core-relations tbody tr")
         self.become_buttons = page.locator("a.menu_button[data-action=persons-hatmenubar-become]")
-        self.opportunities = page.locator("#brick-regular-opportunities-target_organisations tbody tr td[data-table-primary-column] a")
-        self.new_opportunity_button = page.locator("a.menu_button", has_text=re.compile(r"^\s*Create a linked opportunity\s*$"))
+        self.opportunities = page.locator(
+            "#brick-regular-opportunities-target_organisations tbody tr td[data-table-primary-column] a"
+        )
+        self.new_opportunity_button = page.locator(
+            "a.menu_button", has_text=re.compile(r"^\s*Create a linked opportunity\s*$")
+        )
 
     def status_button(self, status: CustomerStatus) -> Locator:
         return self.become_buttons.filter(has_text=re.compile(rf"^\s*{re.escape(STATUS_BUTTONS[status])}\s*$"))
@@ -268,7 +276,9 @@ class CremeSales:
 
     def _organisation_url(self, name: str) -> str:
         if name not in self._organisations:
-            self._organisations[name] = require(ListView(self.page, ORGANISATIONS).find(NAME, name), "organisation", name)
+            self._organisations[name] = require(
+                ListView(self.page, ORGANISATIONS).find(NAME, name), "organisation", name
+            )
         return self._organisations[name]
 
     def _opportunity_url(self, name: str) -> str | None:

@@ -97,7 +97,9 @@ class CremeScreens:
         elif target.menu is not None:
             menu, entry = target.menu
             # Creme's menus open on hover: the pointer goes over the menu, then the entry is clicked.
-            item = self.menu_bar.locator(":scope > li").filter(has_text=re.compile(rf"^\s*{re.escape(menu)}", re.I)).first
+            item = (
+                self.menu_bar.locator(":scope > li").filter(has_text=re.compile(rf"^\s*{re.escape(menu)}", re.I)).first
+            )
             item.hover()
             link = item.get_by_role("link", name=entry, exact=True)
             expect(link).to_be_visible()

@@ -76,9 +76,7 @@ class UsersPage:
         return self.users.locator("tbody tr").filter(has=self.page.get_by_role("cell", name=username, exact=True))
 
     def team_row(self, name: str) -> Locator:
-        return self.teams.locator("tbody tr").filter(
-            has=self.page.locator("td:first-child", has_text=exactly(name))
-        )
+        return self.teams.locator("tbody tr").filter(has=self.page.locator("td:first-child", has_text=exactly(name)))
 
     def lists_user(self, shown_as: str) -> bool:
         """Whether a row of the users table shows ``shown_as`` (a user name, a displayed name) in a cell."""
@@ -199,7 +197,9 @@ class CremeUsers:
             return None
         roles = cells.get("roles", "")
         # A user without a role is a superuser: Creme writes "Superuser" in the roles column.
-        role_names = () if roles in ("", "Superuser") else tuple(p.strip() for p in re.split(r",| and ", roles) if p.strip())
+        role_names = (
+            () if roles in ("", "Superuser") else tuple(p.strip() for p in re.split(r",| and ", roles) if p.strip())
+        )
         return UserAccount(
             username=cells.get("username", ""),
             first_name=cells.get("first name", ""),
@@ -405,4 +405,3 @@ class CremeUsers:
     def resume_session(self, session: object) -> None:
         self.page.context.clear_cookies()
         self.page.context.add_cookies(cast(Any, session))
-

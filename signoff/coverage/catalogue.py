@@ -142,9 +142,7 @@ def load_catalogue(path: str | Path, *, display: str | None = None) -> Catalogue
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise PlanError(
-            f"{source}:{line}: not UTF-8 text; in Excel save it as \"CSV UTF-8 (Comma delimited)\""
-        ) from None
+        raise PlanError(f'{source}:{line}: not UTF-8 text; in Excel save it as "CSV UTF-8 (Comma delimited)"') from None
     return parse_catalogue(text, source=source)
 
 
@@ -156,7 +154,9 @@ def parse_catalogue(text: str, *, source: str = DEFAULT_CATALOGUE) -> Catalogue:
         problems.append(f"{source}: the catalogue has no function points")
     if problems:
         more = len(problems) - 1
-        raise PlanError(problems[0], hint=f"{more} more problem{'s' if more > 1 else ''} after this one" if more else None)
+        raise PlanError(
+            problems[0], hint=f"{more} more problem{'s' if more > 1 else ''} after this one" if more else None
+        )
     return Catalogue(tuple(points), source=source)
 
 
@@ -164,7 +164,9 @@ def _parse(text: str, source: str, problems: list[str]) -> Iterator[FunctionPoin
     lines = text.splitlines()
     header_line = next((line for line in lines if line.strip()), "")
     if not header_line:
-        problems.append(f"{source}:1: empty catalogue: the first line must name the columns ({', '.join(REQUIRED_COLUMNS)})")
+        problems.append(
+            f"{source}:1: empty catalogue: the first line must name the columns ({', '.join(REQUIRED_COLUMNS)})"
+        )
         return
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(header_line))
     header: list[str] | None = None
@@ -205,7 +207,7 @@ def _parse(text: str, source: str, problems: list[str]) -> Iterator[FunctionPoin
             known = module_zh.setdefault(point.module, (point.module_zh, line))
             if known[0] != point.module_zh:
                 problems.append(
-                    f"{source}:{line}: module \"{point.module}\" is called {point.module_zh} here "
+                    f'{source}:{line}: module "{point.module}" is called {point.module_zh} here '
                     f"but {known[0]} on line {known[1]}"
                 )
                 continue
@@ -226,7 +228,7 @@ def _check_header(header: list[str], source: str, line: int, problems: list[str]
     seen: set[str] = set()
     for name in header:
         if name and name in seen:
-            problems.append(f"{source}:{line}: column \"{name}\" appears twice in the header")
+            problems.append(f'{source}:{line}: column "{name}" appears twice in the header')
             return False
         seen.add(name)
     missing = [name for name in REQUIRED_COLUMNS if name not in seen]
@@ -269,7 +271,9 @@ def _point(row: dict[str, str], source: str, line: int, problems: list[str]) -> 
         shown = f"priority {row['priority']!r}" if row["priority"] else "no priority"
         problems.append(f"{source}:{line}: {point_id} has {shown}; use high, medium or low")
         return None
-    kinds = frozenset(kind.strip().lower() for kind in re.split(r"[;,]", row.get("not_applicable_for", "")) if kind.strip())
+    kinds = frozenset(
+        kind.strip().lower() for kind in re.split(r"[;,]", row.get("not_applicable_for", "")) if kind.strip()
+    )
     return FunctionPoint(
         id=point_id,
         module=row["module"],

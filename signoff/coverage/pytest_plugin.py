@@ -442,7 +442,9 @@ class CoveragePlugin:
         if self.write_error:
             terminalreporter.write_line(self.write_error, red=True)
         if self.gate_failed:
-            terminalreporter.write_line("coverage gate: the coverage verdict failed, exit status 1", red=True, bold=True)
+            terminalreporter.write_line(
+                "coverage gate: the coverage verdict failed, exit status 1", red=True, bold=True
+            )
 
 
 def settings_from_plan(plan: Plan, *, gate: bool = False, project_root: Path | None = None) -> CoverageSettings:

@@ -112,7 +112,11 @@ class ScenarioResult:
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
-            "id": self.id, "feature": self.feature, "name": self.name, "location": self.location, "outcome": self.outcome,
+            "id": self.id,
+            "feature": self.feature,
+            "name": self.name,
+            "location": self.location,
+            "outcome": self.outcome,
         }
         if self.pending_tags:
             data["pending_tags"] = list(self.pending_tags)
@@ -225,10 +229,14 @@ class CoverageReport:
         notes = []
         if self.tagged_pending:
             tags = sorted({f"@{tag}" for scenario in self.tagged_pending for tag in scenario.pending_tags})
-            notes.append(f"{len(self.tagged_pending)} {_scenarios(len(self.tagged_pending))} tagged {'/'.join(tags)} counted as pending")
+            notes.append(
+                f"{len(self.tagged_pending)} {_scenarios(len(self.tagged_pending))} tagged {'/'.join(tags)} counted as pending"
+            )
         if self.could_not_check:
             names = ", ".join(_scenario_name(scenario) for scenario in self.could_not_check)
-            notes.append(f"could not check: {len(self.could_not_check)} {_scenarios(len(self.could_not_check))} ({names})")
+            notes.append(
+                f"could not check: {len(self.could_not_check)} {_scenarios(len(self.could_not_check))} ({names})"
+            )
         return tuple(notes)
 
     @property
@@ -302,7 +310,9 @@ def compute_coverage(
     excluded = frozenset(not_applicable)
     strangers = sorted(excluded - set(catalogue.ids))
     if strangers:
-        raise PlanError(f"[coverage] not_applicable names unknown function point {strangers[0]} (not in {catalogue.source})")
+        raise PlanError(
+            f"[coverage] not_applicable names unknown function point {strangers[0]} (not in {catalogue.source})"
+        )
     if not 0.0 <= min_coverage <= 100.0:
         raise PlanError(f"[coverage] min_coverage = {min_coverage} must be between 0 and 100")
 
@@ -336,7 +346,9 @@ def compute_coverage(
     )
 
 
-def _cover(point: FunctionPoint, scenarios: tuple[ScenarioResult, ...], crm_kind: str, excluded: frozenset[str]) -> PointCoverage:
+def _cover(
+    point: FunctionPoint, scenarios: tuple[ScenarioResult, ...], crm_kind: str, excluded: frozenset[str]
+) -> PointCoverage:
     outcomes = [scenario.outcome for scenario in scenarios]
     unchecked = outcomes.count("could_not_check")
     not_applicable = ""
@@ -393,7 +405,9 @@ def _verdict(
     if failed:
         plural = "s" if len(failed) > 1 else ""
         reasons.append(f"{len(failed)} function point{plural} failed: {', '.join(failed)}")
-    unchecked = [point.point.id for module in modules for point in module.points if point.status is Status.COULD_NOT_CHECK]
+    unchecked = [
+        point.point.id for module in modules for point in module.points if point.status is Status.COULD_NOT_CHECK
+    ]
     if unchecked:
         plural = "s" if len(unchecked) > 1 else ""
         reasons.append(f"{len(unchecked)} function point{plural} could not be checked: {', '.join(unchecked)}")
@@ -484,7 +498,10 @@ def render_markdown(report: CoverageReport) -> str:
         out += [f"- {_md(s.feature)} / {_md(s.name)} ({_outcome_label(s)})" for s in report.untraced]
     if report.unknown:
         out += ["", "## Unknown function points 未知功能点", ""]
-        out += [f"- {point_id}: {_md(', '.join(s.name for s in scenarios))}" for point_id, scenarios in report.unknown.items()]
+        out += [
+            f"- {point_id}: {_md(', '.join(s.name for s in scenarios))}"
+            for point_id, scenarios in report.unknown.items()
+        ]
     return "\n".join(out) + "\n"
 
 

@@ -38,7 +38,9 @@ from signoff.coverage.catalogue import Catalogue
 FP_TAG_PREFIX = "FP-"
 
 #: pytest's own marks: as marks, tags of these names would skip, xfail, parametrize the scenario...
-PYTEST_MARKS: Final = frozenset({"skip", "skipif", "xfail", "usefixtures", "filterwarnings", "parametrize", "tryfirst", "trylast"})
+PYTEST_MARKS: Final = frozenset(
+    {"skip", "skipif", "xfail", "usefixtures", "filterwarnings", "parametrize", "tryfirst", "trylast"}
+)
 #: Tags saying that a scenario does not verify its function points yet: a pass counts as pending.
 PENDING_TAGS: Final = frozenset({"skip", "skipif", "xfail", "wip", "pending", "todo"})
 #: The inert mark that keeps a tag whose own name pytest or a plugin would act on.
@@ -55,7 +57,9 @@ def remember_project_markers(config: pytest.Config) -> None:
     ``pytest_configure``, later, so what is registered now is the project's (``smoke: ...``).
     """
     config.stash[_PROJECT_MARKERS] = frozenset(_marker_names(config))
-    config.addinivalue_line("markers", f"{TAG_MARK}(name): a feature file tag kept as a label (pytest or a plugin acts on its name)")
+    config.addinivalue_line(
+        "markers", f"{TAG_MARK}(name): a feature file tag kept as a label (pytest or a plugin acts on its name)"
+    )
 
 
 def tag_mark(config: pytest.Config, tag: str) -> pytest.MarkDecorator:

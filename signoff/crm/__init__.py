@@ -205,7 +205,16 @@ class CRM(Protocol):
 
 
 #: The areas of :class:`CRM`, by attribute name.
-AREAS: tuple[str, ...] = ("session", "customers", "customers_more", "sales", "campaigns", "activities", "users", "screens")
+AREAS: tuple[str, ...] = (
+    "session",
+    "customers",
+    "customers_more",
+    "sales",
+    "campaigns",
+    "activities",
+    "users",
+    "screens",
+)
 
 
 # The area modules import nothing from this package's namespace, so they can be imported last.

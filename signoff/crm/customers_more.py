@@ -51,4 +51,3 @@ class CustomersMore(Protocol):
     def merge(self, kind: RecordKind, absorbed: str, kept: str, **changes: str) -> None:
         """Merge ``absorbed`` into ``kept`` (``changes`` overrides fields of the merged record, e.g.
         ``name``); raises :class:`~signoff.crm.FormRejected` when the CRM refuses."""
-

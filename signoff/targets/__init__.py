@@ -14,11 +14,11 @@ from signoff.plan import Plan, TargetSection
 from signoff.targets.base import Credentials, Target, TargetStatus
 
 __all__ = [
+    "HOME_ENV",
+    "LABEL_ENV",
     "Credentials",
     "Target",
     "TargetStatus",
-    "HOME_ENV",
-    "LABEL_ENV",
     "home_for",
     "make_target",
     "make_target_from_url",
@@ -77,6 +77,9 @@ def make_target_from_url(
     from signoff.targets.remote import RemoteTarget
 
     return RemoteTarget(
-        url, pages_kind=pages_kind, credentials=credentials,
-        username_env=username_env, password_env=password_env,
+        url,
+        pages_kind=pages_kind,
+        credentials=credentials,
+        username_env=username_env,
+        password_env=password_env,
     )

@@ -57,7 +57,7 @@ class Target(abc.ABC):
         """Whether :meth:`reset` brings the CRM back to a pristine state."""
         return False
 
-    def provision(self) -> None:
+    def provision(self) -> None:  # noqa: B027  # a deliberate no-op default, not a missing abstract
         """Install whatever the CRM needs (idempotent; a no-op for remote targets)."""
 
     @abc.abstractmethod
@@ -84,7 +84,7 @@ class Target(abc.ABC):
     def describe(self) -> dict[str, str]:
         """Facts for reports: CRM name and version, URL (all plain strings, may be non-ASCII)."""
 
-    def __enter__(self) -> "Target":
+    def __enter__(self) -> Target:
         self.start()
         return self
 

@@ -131,7 +131,7 @@ class InstanceState:
         return json.dumps(asdict(self), indent=2, sort_keys=True) + "\n"
 
     @classmethod
-    def from_json(cls, text: str) -> "InstanceState":
+    def from_json(cls, text: str) -> InstanceState:
         data = json.loads(text)
         return cls(
             label=str(data["label"]),
@@ -148,7 +148,7 @@ class InstanceState:
         write_atomically(path, self.to_json())
 
     @classmethod
-    def read(cls, path: Path) -> "InstanceState | None":
+    def read(cls, path: Path) -> InstanceState | None:
         """The state at ``path``; None when there is none or it is unreadable (treated as stale)."""
         try:
             return cls.from_json(path.read_text(encoding="utf-8"))
@@ -214,9 +214,7 @@ class EmbeddedCreme(Target):
         progress: Callable[[str], None] | None = default_progress,
     ) -> None:
         if not _LABEL.match(label):
-            raise TargetError(
-                f"invalid Creme instance label {label!r} (letters, digits, '.', '_', '-'; at most 40)"
-            )
+            raise TargetError(f"invalid Creme instance label {label!r} (letters, digits, '.', '_', '-'; at most 40)")
         self.home = Path(home).expanduser().resolve()
         self.label = label
         self.start_timeout = start_timeout
@@ -314,9 +312,7 @@ class EmbeddedCreme(Target):
             try:
                 lock.acquire(timeout=PROVISION_LOCK_TIMEOUT)
             except Timeout:
-                raise TargetError(
-                    f"gave up waiting for another process to provision Creme in {self.root}"
-                ) from None
+                raise TargetError(f"gave up waiting for another process to provision Creme in {self.root}") from None
         try:
             if self.is_provisioned():
                 return
@@ -395,9 +391,7 @@ class EmbeddedCreme(Target):
             "logs": str(self.logs_dir),
             **{f"{name} pid": str(pid) for name, pid in state.pids.items()},
         }
-        return TargetStatus(
-            name=self.name, running=True, base_url=state.url, healthy=healthy, details=details
-        )
+        return TargetStatus(name=self.name, running=True, base_url=state.url, healthy=healthy, details=details)
 
     def describe(self) -> dict[str, str]:
         facts = {"CRM": "Creme CRM", "CRM version": self.installed_version() or "not installed"}
@@ -462,8 +456,14 @@ class EmbeddedCreme(Target):
         self._run_step(
             "pip install",
             [
-                str(self._bin("python")), "-m", "pip", "install", "--disable-pip-version-check",
-                "--no-input", f"creme-crm=={CREME_VERSION}", f"gunicorn=={GUNICORN_VERSION}",
+                str(self._bin("python")),
+                "-m",
+                "pip",
+                "install",
+                "--disable-pip-version-check",
+                "--no-input",
+                f"creme-crm=={CREME_VERSION}",
+                f"gunicorn=={GUNICORN_VERSION}",
             ],
             log,
             cwd=self.root,
@@ -476,8 +476,11 @@ class EmbeddedCreme(Target):
             bare = self._env()
             del bare["DJANGO_SETTINGS_MODULE"]
             self._run_step(
-                "creme_start_project", [str(self._bin("creme")), "creme_start_project", PROJECT_NAME],
-                log, cwd=self.root, env=bare,
+                "creme_start_project",
+                [str(self._bin("creme")), "creme_start_project", PROJECT_NAME],
+                log,
+                cwd=self.root,
+                env=bare,
             )
         text = self.settings_path.read_text(encoding="utf-8")
         self.settings_path.write_text(creme_settings.apply_settings(text), encoding="utf-8")
@@ -485,8 +488,9 @@ class EmbeddedCreme(Target):
         build_db = self.build_dir / "build.sqlite3"
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(str(build_db) + suffix).unlink(missing_ok=True)
-        env = self._env(db=build_db, url="http://127.0.0.1:8000", broker=self.build_dir / "broker",
-                        media=self.build_dir / "media")
+        env = self._env(
+            db=build_db, url="http://127.0.0.1:8000", broker=self.build_dir / "broker", media=self.build_dir / "media"
+        )
         creme = str(self._bin("creme"))
         self._progress("creating the database (migrate, about 1 min)")
         self._run_step("migrate", [creme, "migrate", "--noinput"], log, env=env)
@@ -516,7 +520,9 @@ class EmbeddedCreme(Target):
         try:
             result = subprocess.run(
                 [str(python), "-c", "import sys; print(sys.version_info[:2])"],
-                capture_output=True, text=True, timeout=60,
+                capture_output=True,
+                text=True,
+                timeout=60,
             )
         except (OSError, subprocess.TimeoutExpired):
             return False
@@ -538,8 +544,12 @@ class EmbeddedCreme(Target):
             try:
                 # start_new_session: a Ctrl-C reaches us, and we stop the step ourselves below.
                 process = subprocess.Popen(
-                    argv, cwd=cwd or self.project_dir, env=env or self._env(),
-                    stdin=subprocess.DEVNULL, stdout=handle, stderr=subprocess.STDOUT,
+                    argv,
+                    cwd=cwd or self.project_dir,
+                    env=env or self._env(),
+                    stdin=subprocess.DEVNULL,
+                    stdout=handle,
+                    stderr=subprocess.STDOUT,
                     start_new_session=True,
                 )
             except OSError as error:
@@ -554,8 +564,7 @@ class EmbeddedCreme(Target):
                 raise
         if code != 0:
             raise TargetError(
-                f"provisioning Creme failed at '{step}' (exit {code}); last lines of {log}:\n"
-                + _filtered_tail(log)
+                f"provisioning Creme failed at '{step}' (exit {code}); last lines of {log}:\n" + _filtered_tail(log)
             )
 
     # -- running ---------------------------------------------------------------------------------
@@ -634,34 +643,51 @@ class EmbeddedCreme(Target):
         env = self._env(url=url)
         started = time.monotonic()
         job_manager = spawn(
-            "creme job manager", [self._bin("creme"), "creme_job_manager"],
-            log_path=self.logs_dir / "job_manager.log", cwd=self.project_dir, env=env, detached=detached,
+            "creme job manager",
+            [self._bin("creme"), "creme_job_manager"],
+            log_path=self.logs_dir / "job_manager.log",
+            cwd=self.project_dir,
+            env=env,
+            detached=detached,
         )
         self._processes = {"job_manager": job_manager}
         try:
             gunicorn = spawn(
                 "gunicorn",
                 [
-                    self._bin("gunicorn"), f"{PROJECT_NAME}.wsgi:application",
-                    "--bind", f"127.0.0.1:{port}",
-                    "--workers", str(self.workers),
+                    self._bin("gunicorn"),
+                    f"{PROJECT_NAME}.wsgi:application",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--workers",
+                    str(self.workers),
                     # Django and Creme load once in the master, then fork: on 2 busy cores this
                     # cuts a (re)start's CPU by a third. Creme opens no database connection while
                     # loading, so the workers share none.
                     "--preload",
                     # Imports and exports of big files run inside a request on 2 slow cores.
-                    "--timeout", "300",
+                    "--timeout",
+                    "300",
                     # A test CRM needs no long goodbye: workers still booting would hold a stop for 5 s.
-                    "--graceful-timeout", "1",
-                    "--access-logfile", str(self.logs_dir / "access.log"),
-                    "--error-logfile", "-",
-                    "--name", f"signoff-creme-{self.label}",
+                    "--graceful-timeout",
+                    "1",
+                    "--access-logfile",
+                    str(self.logs_dir / "access.log"),
+                    "--error-logfile",
+                    "-",
+                    "--name",
+                    f"signoff-creme-{self.label}",
                 ],
-                log_path=self.logs_dir / "gunicorn.log", cwd=self.project_dir, env=env, detached=detached,
+                log_path=self.logs_dir / "gunicorn.log",
+                cwd=self.project_dir,
+                env=env,
+                detached=detached,
             )
             self._processes["gunicorn"] = gunicorn
             wait_until_healthy(
-                url + LOGIN_PATH, timeout=self.start_timeout, processes=[gunicorn, job_manager],
+                url + LOGIN_PATH,
+                timeout=self.start_timeout,
+                processes=[gunicorn, job_manager],
                 what=f"Creme instance '{self.label}'",
             )
             self._wait_for_job_manager(job_manager, time.monotonic() - started)
@@ -678,8 +704,7 @@ class EmbeddedCreme(Target):
             detached=detached,
             pids={name: p.pid for name, p in self._processes.items()},
             start_ticks={
-                name: ticks for name, p in self._processes.items()
-                if (ticks := process_start_ticks(p.pid)) is not None
+                name: ticks for name, p in self._processes.items() if (ticks := process_start_ticks(p.pid)) is not None
             },
             started_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             creme_version=self.installed_version() or "",
@@ -698,16 +723,12 @@ class EmbeddedCreme(Target):
                     f"{job_manager.log_path}:\n{job_manager.tail()}"
                 )
             if time.monotonic() > deadline:
-                raise TargetError(
-                    f"Creme instance '{self.label}': the job manager did not open {socket_path}"
-                )
+                raise TargetError(f"Creme instance '{self.label}': the job manager did not open {socket_path}")
             job_manager.wait_exit(0.1)
 
     def _stop_locked(self) -> None:
         state = self.read_state()
-        targets: dict[int, subprocess.Popen[bytes] | None] = {
-            p.pid: p.popen for p in self._processes.values()
-        }
+        targets: dict[int, subprocess.Popen[bytes] | None] = {p.pid: p.popen for p in self._processes.values()}
         if state is not None:
             for name, pid in state.pids.items():
                 if pid not in targets and _same_process(pid, state.start_ticks.get(name)):
@@ -734,9 +755,7 @@ class EmbeddedCreme(Target):
 
     def _stop_state(self, state: InstanceState) -> None:
         """Stop the processes a state file names, if they are still the same processes."""
-        stop_many(
-            (pid, None) for name, pid in state.pids.items() if _same_process(pid, state.start_ticks.get(name))
-        )
+        stop_many((pid, None) for name, pid in state.pids.items() if _same_process(pid, state.start_ticks.get(name)))
         self.state_path.unlink(missing_ok=True)
 
     def _state_alive(self, state: InstanceState) -> bool:

@@ -29,7 +29,7 @@ ENV_SMTP_PORT = "SIGNOFF_SMTP_PORT"
 DEFAULT_SMTP_HOST = "127.0.0.1"
 DEFAULT_SMTP_PORT = 2525
 
-SETTINGS_ADDITION = f'''
+SETTINGS_ADDITION = f"""
 {BEGIN_MARKER}
 import os as _signoff_os
 import warnings as _signoff_warnings
@@ -83,7 +83,7 @@ EMAIL_HOST_PASSWORD = ''
 EMAIL_SENDER = 'creme@signoff.test'
 DEFAULT_FROM_EMAIL = 'creme@signoff.test'
 {END_MARKER}
-'''
+"""
 
 _BLOCK = re.compile(re.escape(BEGIN_MARKER) + r".*?" + re.escape(END_MARKER) + r"\n?", re.DOTALL)
 

@@ -342,7 +342,7 @@ class ProcessRegistry:
             processes, self._processes = self._processes, []
         try:
             stop_many(((p.pid, p.popen) for p in processes), timeout=timeout)
-        except Exception:  # noqa: BLE001 - cleanup at exit must not hide the original exit
+        except Exception:
             pass
 
     def _install(self) -> None:

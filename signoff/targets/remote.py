@@ -53,9 +53,7 @@ class RemoteTarget(Target):
             return self._credentials
         missing = [name for name in (self.username_env, self.password_env) if not os.environ.get(name)]
         if missing:
-            raise TargetError(
-                f"the remote CRM's credentials are missing: set {' and '.join(missing)}"
-            )
+            raise TargetError(f"the remote CRM's credentials are missing: set {' and '.join(missing)}")
         return Credentials(os.environ[self.username_env], os.environ[self.password_env])
 
     def start(self, pristine: bool = False) -> None:

@@ -177,4 +177,3 @@ def texts_in_script(page: Page, pattern: str = HAN, *, limit: int = 50) -> list[
     """
     found: list[str] = page.evaluate(_SCRIPT_TEXTS, [pattern, limit])
     return found
-

@@ -39,7 +39,9 @@ class UxProbe:
 
     def accessibility(self) -> AccessibilityResult:
         """Axe with the plan's WCAG tags (2.1 A and AA by default) on the screen as it is now."""
-        result = audit_accessibility(self._page, self.section.wcag_tags, screenshot=self.section.screenshots == "violations")
+        result = audit_accessibility(
+            self._page, self.section.wcag_tags, screenshot=self.section.screenshots == "violations"
+        )
         self._keep(PageAudit(url=self._page.url, accessibility=result))
         lines = [f"{v.impact} {v.rule_id}: {v.help} ({len(v.nodes)} elements)" for v in result.violations]
         _attach_text("accessibility (axe)", f"score {result.score:g}\n" + "\n".join(lines))

@@ -248,7 +248,9 @@ def pytest_bdd_after_scenario(request: pytest.FixtureRequest, feature: Any, scen
         _save_scenario(request, run, recorder, tasks)
 
 
-def _save_scenario(request: pytest.FixtureRequest, run: UxRun, recorder: ScenarioRecorder, tasks: list[TaskAudit]) -> None:
+def _save_scenario(
+    request: pytest.FixtureRequest, run: UxRun, recorder: ScenarioRecorder, tasks: list[TaskAudit]
+) -> None:
     """Save the scenario's tasks and step measurements, then audit the page kinds it showed first."""
     assert run.store is not None and run.registry is not None
     store = run.store
@@ -367,9 +369,7 @@ def summary_lines(card: Scorecard, limit: int = 5) -> list[str]:
                 f"  {_score(page.score):>5}  {page.kind}  (critical {counts.get('critical', 0)}, "
                 f"serious {counts.get('serious', 0)}, failed checks {failed}, could not check {page.could_not_check})"
             )
-    rules: Counter[tuple[str, str]] = Counter(
-        (v.rule_id, v.impact) for page in card.pages for v in page.violations
-    )
+    rules: Counter[tuple[str, str]] = Counter((v.rule_id, v.impact) for page in card.pages for v in page.violations)
     if rules:
         shown = ", ".join(f"{rule} ({impact}) ×{n}" for (rule, impact), n in rules.most_common(8))
         lines.append(f"Violations by rule (page kinds): {shown}")
@@ -453,7 +453,9 @@ def _report_page_audit(config: pytest.Config, section: UxSection, audit: PageAud
 def _report_scorecard(config: pytest.Config, run: UxRun) -> None:
     if not _allure_on(config) or run.card is None:
         return
-    attachments: list[tuple[str, bytes | str, str, str]] = [("summary", "\n".join(summary_lines(run.card, 20)), "text/plain", "txt")]
+    attachments: list[tuple[str, bytes | str, str, str]] = [
+        ("summary", "\n".join(summary_lines(run.card, 20)), "text/plain", "txt")
+    ]
     for path in run.written:
         mime = "text/html" if path.suffix == ".html" else "application/json"
         attachments.append((path.name, path.read_bytes(), mime, path.suffix.lstrip(".")))
@@ -518,5 +520,7 @@ def _report_result(
 def _without_screenshot(audit: PageAudit) -> dict[str, Any]:
     data: dict[str, Any] = to_data(audit)
     if data.get("accessibility"):
-        data["accessibility"]["screenshot_png"] = "(attached separately)" if data["accessibility"]["screenshot_png"] else ""
+        data["accessibility"]["screenshot_png"] = (
+            "(attached separately)" if data["accessibility"]["screenshot_png"] else ""
+        )
     return data

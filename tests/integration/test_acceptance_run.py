@@ -26,7 +26,9 @@ SIGN_IN = str(ROOT / "features" / "functional" / "sign_in.feature")
 pytestmark = [pytest.mark.crm, pytest.mark.browser, pytest.mark.slow]
 
 
-def signoff(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None, timeout: float = 900) -> subprocess.CompletedProcess[str]:
+def signoff(
+    *args: str, cwd: Path = ROOT, env: dict[str, str] | None = None, timeout: float = 900
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "signoff.cli", *args],
         cwd=cwd,
@@ -60,11 +62,11 @@ def labels(result: dict, name: str) -> list[str]:
     return [label["value"] for label in result["labels"] if label["name"] == name]
 
 
-
-
 def test_sign_in_features_pass_with_allure_evidence(tmp_path: Path) -> None:
     plan = write_plan(tmp_path)
-    run = signoff("--plan", str(plan), "run", "features/functional/sign_in.feature", "features/functional/sign_in.zh.feature")
+    run = signoff(
+        "--plan", str(plan), "run", "features/functional/sign_in.feature", "features/functional/sign_in.zh.feature"
+    )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
     found = results(tmp_path)
     assert len(found) == 8
@@ -83,7 +85,7 @@ def test_a_broken_expectation_fails_the_run_with_a_screenshot(tmp_path: Path) ->
     feature = ROOT / "features" / "functional" / f"zz_planted_{os.getpid()}.feature"
     feature.write_text(
         "Feature: Planted defect\n  Scenario: Expecting an organisation nobody added\n"
-        "    Given I am signed in as the administrator\n    Then the organisation \"Nobody Added This\" exists\n",
+        '    Given I am signed in as the administrator\n    Then the organisation "Nobody Added This" exists\n',
         encoding="utf-8",
     )
     try:
@@ -114,7 +116,9 @@ def test_an_undefined_step_stops_before_anything_starts(tmp_path: Path) -> None:
 def test_a_crm_that_does_not_answer_is_one_line(tmp_path: Path) -> None:
     plan = tmp_path / "acceptance.toml"
     plan.write_text('[target]\nkind = "remote"\nurl = "http://127.0.0.1:9"\n', encoding="utf-8")
-    run = signoff("--plan", str(plan), "run", SIGN_IN, env={"SIGNOFF_USERNAME": "root", "SIGNOFF_PASSWORD": "root"}, timeout=120)
+    run = signoff(
+        "--plan", str(plan), "run", SIGN_IN, env={"SIGNOFF_USERNAME": "root", "SIGNOFF_PASSWORD": "root"}, timeout=120
+    )
     assert run.returncode == 3
     assert run.stderr.strip() == "signoff: the CRM at http://127.0.0.1:9 does not answer"
 
@@ -130,7 +134,9 @@ def running_creme() -> Iterator[Target]:
 def test_wrong_credentials_are_one_line(tmp_path: Path, running_creme: Target) -> None:
     plan = tmp_path / "acceptance.toml"
     plan.write_text(f'[target]\nkind = "remote"\nurl = "{running_creme.base_url}"\n', encoding="utf-8")
-    run = signoff("--plan", str(plan), "run", SIGN_IN, env={"SIGNOFF_USERNAME": "root", "SIGNOFF_PASSWORD": "wrong"}, timeout=180)
+    run = signoff(
+        "--plan", str(plan), "run", SIGN_IN, env={"SIGNOFF_USERNAME": "root", "SIGNOFF_PASSWORD": "wrong"}, timeout=180
+    )
     assert run.returncode == 3, run.stderr
     assert run.stderr.strip() == f"signoff: wrong credentials: user 'root' cannot sign in to {running_creme.base_url}"
 
@@ -173,7 +179,16 @@ def _state(pid: int) -> str:
 def test_ctrl_c_midway_leaves_no_process_behind(tmp_path: Path) -> None:
     plan = write_plan(tmp_path)
     child = subprocess.Popen(
-        [sys.executable, "-m", "signoff.cli", "--plan", str(plan), "run", "features/functional/customers.feature", "--no-report"],
+        [
+            sys.executable,
+            "-m",
+            "signoff.cli",
+            "--plan",
+            str(plan),
+            "run",
+            "features/functional/customers.feature",
+            "--no-report",
+        ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -209,7 +224,18 @@ def test_interrupt_sent_to_signoff_alone_stops_the_run_soon(tmp_path: Path) -> N
     feature = ROOT / "features" / "functional" / "customers.feature"
     scenario_count = feature.read_text(encoding="utf-8").count("Scenario:")
     child = subprocess.Popen(
-        [sys.executable, "-m", "signoff.cli", "--plan", str(plan), "run", str(feature), "--no-report", "--", "--ux-audit=off"],
+        [
+            sys.executable,
+            "-m",
+            "signoff.cli",
+            "--plan",
+            str(plan),
+            "run",
+            str(feature),
+            "--no-report",
+            "--",
+            "--ux-audit=off",
+        ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

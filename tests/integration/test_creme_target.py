@@ -48,9 +48,7 @@ def creme() -> Iterator[EmbeddedCreme]:
 def instance_pids(target: EmbeddedCreme) -> set[int]:
     """Every process of an instance: by environment (job manager) and by command line (gunicorn)."""
     by_env = set(pids_with_env(creme_settings.ENV_DB, str(target.db_path)))
-    pgrep = subprocess.run(
-        ["pgrep", "-f", str(target.instance_dir) + "/"], capture_output=True, text=True
-    )
+    pgrep = subprocess.run(["pgrep", "-f", str(target.instance_dir) + "/"], capture_output=True, text=True)
     by_cmdline = {int(pid) for pid in pgrep.stdout.split()}
     return {pid for pid in by_env | by_cmdline if pid_alive(pid)}
 
@@ -64,7 +62,8 @@ def signed_in(base_url: str) -> urllib.request.OpenerDirector:
     assert token is not None
     form = {"csrfmiddlewaretoken": token.group(1), "username": "root", "password": "root"}
     request = urllib.request.Request(
-        base_url + LOGIN_PATH, data=urllib.parse.urlencode(form).encode(),
+        base_url + LOGIN_PATH,
+        data=urllib.parse.urlencode(form).encode(),
         headers={"Referer": base_url + LOGIN_PATH},
     )
     with opener.open(request, timeout=30) as response:
@@ -79,9 +78,7 @@ def create_organisation(base_url: str, name: str) -> None:
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
     assert token is not None
     form = {"csrfmiddlewaretoken": token.group(1), "user": "1", "name": name, "subject_to_vat": "on"}
-    request = urllib.request.Request(
-        add_url, data=urllib.parse.urlencode(form).encode(), headers={"Referer": add_url}
-    )
+    request = urllib.request.Request(add_url, data=urllib.parse.urlencode(form).encode(), headers={"Referer": add_url})
     with opener.open(request, timeout=60) as response:
         # Saved: Creme redirects to the new organisation's page.
         assert re.search(r"/persons/organisation/\d+$", response.url), response.url
@@ -155,9 +152,7 @@ def test_detached_instance_is_found_used_and_stopped_from_other_processes(creme:
         EmbeddedCreme({str(HOME)!r}, label={detached_label!r}, start_timeout=120).start(detached=True)
         """
     )
-    subprocess.run(
-        [sys.executable, "-c", code], check=True, timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT)}
-    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT)})
     other = EmbeddedCreme(HOME, label=detached_label)
     try:
         status = other.status()

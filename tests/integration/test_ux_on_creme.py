@@ -42,7 +42,6 @@ Feature: UX riding along
 KINDS = {"/", "/persons/organisation/add", "/persons/organisation/{id}", "/persons/organisations"}
 
 
-
 def run_feature(folder: Path, features: Path) -> subprocess.CompletedProcess[str]:
     (features / "ride_along.feature").write_text(FEATURE, encoding="utf-8")
     plan = folder / "acceptance.toml"
@@ -55,11 +54,18 @@ def run_feature(folder: Path, features: Path) -> subprocess.CompletedProcess[str
         encoding="utf-8",
     )
     command = [
-        sys.executable, "-m", "pytest", str(features),
-        "-p", "signoff.ux.pytest_plugin",  # harmless when the root conftest loads it too
-        "--plan", str(plan),
-        "-p", "no:cacheprovider",
-        "--coverage-dir", str(folder / "coverage"),
+        sys.executable,
+        "-m",
+        "pytest",
+        str(features),
+        "-p",
+        "signoff.ux.pytest_plugin",  # harmless when the root conftest loads it too
+        "--plan",
+        str(plan),
+        "-p",
+        "no:cacheprovider",
+        "--coverage-dir",
+        str(folder / "coverage"),
         f"--alluredir={folder / 'results'}",
     ]
     return subprocess.run(
@@ -127,7 +133,9 @@ def test_each_scenario_is_a_task_with_its_effort(ride_along: tuple[Path, subproc
         assert checks["save-feedback"]["passed"], checks["save-feedback"]["detail"]
 
 
-def test_page_audits_are_allure_results_of_the_ux_epic(ride_along: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+def test_page_audits_are_allure_results_of_the_ux_epic(
+    ride_along: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
     folder, _run = ride_along
     results = [json.loads(p.read_text(encoding="utf-8")) for p in (folder / "results").glob("*-result.json")]
 
@@ -140,7 +148,9 @@ def test_page_audits_are_allure_results_of_the_ux_epic(ride_along: tuple[Path, s
     for audit in audits:
         names = {a["name"] for a in audit["attachments"]}
         assert {"violations and checks", "audit"} <= names
-        if audit["status"] == "failed" and "accessibility violations" in audit.get("statusDetails", {}).get("message", ""):
+        if audit["status"] == "failed" and "accessibility violations" in audit.get("statusDetails", {}).get(
+            "message", ""
+        ):
             assert "annotated screenshot" in names
             png = next(a for a in audit["attachments"] if a["name"] == "annotated screenshot")
             assert (folder / "results" / png["source"]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

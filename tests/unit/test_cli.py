@@ -14,7 +14,12 @@ ROOT = Path(__file__).parents[2]
 
 def signoff(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "signoff.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=120, env=os.environ
+        [sys.executable, "-m", "signoff.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=os.environ,
     )
 
 
@@ -28,10 +33,14 @@ def test_check_passes_on_the_shipped_features() -> None:
 @pytest.mark.parametrize(
     ("feature", "expected"),
     [
-        ('Feature: T\n  Scenario: S\n    When I add a organisation "Acme"\n',
-         ':3: undefined step "When I add a organisation "Acme""; nearest existing phrasing: When I add an organisation "{name}"'),
-        ("Feature: T\n  @FP-CUS-999\n  Scenario: S\n    Given I am not signed in\n",
-         ':2: scenario "S" tags unknown function point FP-CUS-999'),
+        (
+            'Feature: T\n  Scenario: S\n    When I add a organisation "Acme"\n',
+            ':3: undefined step "When I add a organisation "Acme""; nearest existing phrasing: When I add an organisation "{name}"',
+        ),
+        (
+            "Feature: T\n  @FP-CUS-999\n  Scenario: S\n    Given I am not signed in\n",
+            ':2: scenario "S" tags unknown function point FP-CUS-999',
+        ),
         ("Feature: T\n  Scenario: S\n    Given I am not signed in\n  Scenari: U\n", ":4: malformed feature file:"),
     ],
 )
@@ -72,8 +81,14 @@ def test_status_of_a_stopped_target_is_non_zero(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (("run", "--workers", "abc"), "signoff: run: argument --workers: invalid int value: 'abc' (see signoff --help)"),
-        (("target", "bogus"), "signoff: target: argument action: invalid choice: 'bogus' (choose from 'up', 'down', 'reset', 'status') (see signoff --help)"),
+        (
+            ("run", "--workers", "abc"),
+            "signoff: run: argument --workers: invalid int value: 'abc' (see signoff --help)",
+        ),
+        (
+            ("target", "bogus"),
+            "signoff: target: argument action: invalid choice: 'bogus' (choose from 'up', 'down', 'reset', 'status') (see signoff --help)",
+        ),
     ],
 )
 def test_a_bad_option_is_one_line(args: tuple[str, ...], expected: str) -> None:

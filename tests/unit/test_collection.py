@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-CONFTEST = '''
+CONFTEST = """
 from signoff.vocabulary import given, then, when
 
 pytest_plugins = ["signoff.pytest_plugin"]
@@ -23,7 +23,7 @@ def put(basket: list, item: str) -> None:
 @then("it holds {count:d} items", "里面有{count:d}件")
 def holds(basket: list, count: int) -> None:
     assert len(basket) == count, basket
-'''
+"""
 
 INI = """
 [pytest]
@@ -95,8 +95,10 @@ def test_undefined_step_says_which_where_and_what_is_near(project: pytest.Pytest
     result = project.runpytest_subprocess("features/typo.feature")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
-        ['*features/typo.feature:4: undefined step "When I place "a" in it"; '
-         'nearest existing phrasing: When I put "{item}" in it*']
+        [
+            '*features/typo.feature:4: undefined step "When I place "a" in it"; '
+            'nearest existing phrasing: When I put "{item}" in it*'
+        ]
     )
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-CONFTEST = '''
+CONFTEST = """
 from pathlib import Path
 
 from pytest_bdd import given
@@ -29,7 +29,7 @@ def works() -> None:
 @given("it is broken")
 def broken() -> None:
     assert False, "deliberately broken expectation"
-'''
+"""
 
 INI = """
 [pytest]
@@ -68,7 +68,9 @@ def add_feature(pytester: pytest.Pytester, text: str) -> None:
 
 
 def coverage(pytester: pytest.Pytester) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((pytester.path / "reports" / "coverage" / "coverage.json").read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads(
+        (pytester.path / "reports" / "coverage" / "coverage.json").read_text(encoding="utf-8")
+    )
     return data
 
 

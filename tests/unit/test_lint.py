@@ -25,7 +25,7 @@ def test_undefined_step_names_file_line_and_nearest_phrasing(tmp_path: Path) -> 
     path = write(
         tmp_path,
         "typo.feature",
-        'Feature: Typo\n  Scenario: One\n    Given I am signed in as the administrator\n'
+        "Feature: Typo\n  Scenario: One\n    Given I am signed in as the administrator\n"
         '    When I add a organisation "Acme"\n',
     )
     problems = lint.check_features([path])
@@ -71,7 +71,7 @@ def test_outline_steps_are_checked_with_their_examples(tmp_path: Path) -> None:
     path = write(
         tmp_path,
         "outline.feature",
-        "Feature: O\n  Scenario Outline: Names\n    When I add an organisation \"<name>\"\n"
+        'Feature: O\n  Scenario Outline: Names\n    When I add an organisation "<name>"\n'
         "    Examples:\n      | name |\n      | Acme |\n",
     )
     assert lint.check_features([path]) == []

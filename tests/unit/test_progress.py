@@ -9,7 +9,7 @@ import pytest
 
 from signoff.progress import format_duration
 
-CONFTEST = '''
+CONFTEST = """
 from signoff.vocabulary import given, then
 
 pytest_plugins = ["signoff.pytest_plugin", "signoff.coverage.pytest_plugin", "signoff.progress"]
@@ -23,7 +23,7 @@ def number(value: int) -> int:
 @then("it is even", "它是偶数")
 def even(number: int) -> None:
     assert number % 2 == 0, f"{number} is odd"
-'''
+"""
 
 FEATURE = """Feature: Numbers
   Scenario: Two

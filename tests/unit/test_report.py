@@ -137,8 +137,16 @@ SIGNOFF_UNDEFINED = (
         ("failed", "AssertionError", CRM_DEFECTS),
         # A page object's expect() that waited in vain is a wait of the kit, not the CRM's doing.
         ("failed", PLAYWRIGHT_EXPECT, COULD_NOT_CHECK),
-        ("broken", "signoff.coverage.outcomes.CouldNotCheck: " + PLAYWRIGHT_EXPECT[len("AssertionError: "):], COULD_NOT_CHECK),
-        ("failed", "signoff.coverage.outcomes.CRMServerError: the CRM answered HTTP 500 on GET /opportunities/7", CRM_DEFECTS),
+        (
+            "broken",
+            "signoff.coverage.outcomes.CouldNotCheck: " + PLAYWRIGHT_EXPECT[len("AssertionError: ") :],
+            COULD_NOT_CHECK,
+        ),
+        (
+            "failed",
+            "signoff.coverage.outcomes.CRMServerError: the CRM answered HTTP 500 on GET /opportunities/7",
+            CRM_DEFECTS,
+        ),
         ("broken", PLAYWRIGHT_TIMEOUT, COULD_NOT_CHECK),
         ("broken", CONNECTION, COULD_NOT_CHECK),
         (

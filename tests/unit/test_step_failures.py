@@ -21,7 +21,7 @@ import pytest
 
 from signoff.allure_env import COULD_NOT_CHECK, CRM_DEFECTS, matching_categories
 
-CONFTEST = '''
+CONFTEST = """
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -83,7 +83,7 @@ def open_and_expect(page, site, path, selector):
 def title_is(page, site, path, text):
     page.goto(site + path)
     assert page.locator("#title").inner_text() == text, "the CRM shows another title"
-'''
+"""
 
 CATALOGUE = """\
 id,module,module_zh,title_en,title_zh,priority,not_applicable_for,notes
@@ -144,11 +144,17 @@ def test_each_failed_step_is_read_for_what_it_says_about_the_crm(pytester: pytes
 
     result.assert_outcomes(passed=1, failed=4)
     allure = _allure_results(pytester.path / "allure")
-    outcome = {name: (data["status"], data["statusDetails"]["message"]) for name, data in allure.items() if "statusDetails" in data}
+    outcome = {
+        name: (data["status"], data["statusDetails"]["message"])
+        for name, data in allure.items()
+        if "statusDetails" in data
+    }
     # The CRM answered 500 and the page never rendered: the CRM's defect, not a broken test.
     status, message = outcome["Server error"]
     assert status == "failed"
-    assert message.startswith("signoff.coverage.outcomes.CRMServerError: the CRM answered HTTP 500 on GET /boom?amount=1e30")
+    assert message.startswith(
+        "signoff.coverage.outcomes.CRMServerError: the CRM answered HTTP 500 on GET /boom?amount=1e30"
+    )
     assert matching_categories(status, message) == [CRM_DEFECTS]
     evidence = _attachment(pytester.path / "allure", allure["Server error"], "CRM server error")
     assert "HTTP 500" in evidence and "/boom?amount=1e30" in evidence and "decimal.InvalidOperation" in evidence
@@ -165,7 +171,11 @@ def test_each_failed_step_is_read_for_what_it_says_about_the_crm(pytester: pytes
     data = json.loads((pytester.path / "reports" / "coverage" / "coverage.json").read_text(encoding="utf-8"))
     statuses = {point["id"]: point["status"] for point in data["function_points"]}
     assert statuses == {
-        "FP-A": "failed", "FP-B": "could_not_check", "FP-C": "could_not_check", "FP-D": "failed", "FP-E": "passed",
+        "FP-A": "failed",
+        "FP-B": "could_not_check",
+        "FP-C": "could_not_check",
+        "FP-D": "failed",
+        "FP-E": "passed",
     }
     assert data["verdict"]["passed"] is False
     assert "2 function points could not be checked: FP-B, FP-C" in data["verdict"]["reasons"]

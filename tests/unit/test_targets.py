@@ -24,8 +24,7 @@ import pytest
 
 from signoff.errors import TargetError
 from signoff.plan import load_plan
-from signoff.targets import HOME_ENV, make_target, make_target_from_url
-from signoff.targets import creme_settings
+from signoff.targets import HOME_ENV, creme_settings, make_target, make_target_from_url
 from signoff.targets.base import Credentials
 from signoff.targets.creme import (
     EmbeddedCreme,
@@ -79,8 +78,11 @@ def sleeper(tmp_path: Path) -> Iterator[Callable[..., object]]:
 
     def start(detached: bool = False, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
         process = spawn(
-            "sleeper", ["sleep", "300"], log_path=tmp_path / "logs" / "sleep.log",
-            detached=detached, env=env,
+            "sleeper",
+            ["sleep", "300"],
+            log_path=tmp_path / "logs" / "sleep.log",
+            detached=detached,
+            env=env,
         )
         started.append(process.pid)
         return process
@@ -120,7 +122,8 @@ def test_spawn_logs_to_file_and_stop_kills_the_group(tmp_path: Path) -> None:
 
 def test_stop_kills_a_process_that_ignores_sigterm(tmp_path: Path) -> None:
     process = spawn(
-        "stubborn", ["sh", "-c", "trap '' TERM; echo ready; while :; do sleep 0.1; done"],
+        "stubborn",
+        ["sh", "-c", "trap '' TERM; echo ready; while :; do sleep 0.1; done"],
         log_path=tmp_path / "stubborn.log",
     )
     assert eventually(lambda: process.log_path.read_text().count("ready") == 2)
@@ -215,7 +218,7 @@ def test_pids_with_env_finds_processes_by_their_environment(sleeper: Callable[..
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+    def do_GET(self) -> None:
         self.send_response(200 if self.path == "/ok" else 404)
         self.end_headers()
 
@@ -244,9 +247,7 @@ def test_wait_until_healthy_times_out_with_the_last_answer(http_server: str) -> 
 
 
 def test_wait_until_healthy_fails_fast_with_log_lines_when_the_process_dies(tmp_path: Path) -> None:
-    process = spawn(
-        "server", ["sh", "-c", "echo 'Error: port taken'; exit 4"], log_path=tmp_path / "server.log"
-    )
+    process = spawn("server", ["sh", "-c", "echo 'Error: port taken'; exit 4"], log_path=tmp_path / "server.log")
     started = time.monotonic()
     with pytest.raises(TargetError) as caught:
         wait_until_healthy(f"http://127.0.0.1:{free_port()}/", timeout=30, processes=[process])
@@ -261,8 +262,13 @@ def test_wait_until_healthy_fails_fast_with_log_lines_when_the_process_dies(tmp_
 
 def test_state_file_round_trip(tmp_path: Path) -> None:
     state = InstanceState(
-        label="gw0", url="http://127.0.0.1:4321", port=4321, detached=True,
-        pids={"gunicorn": 11, "job_manager": 12}, start_ticks={"gunicorn": 5}, started_at="now",
+        label="gw0",
+        url="http://127.0.0.1:4321",
+        port=4321,
+        detached=True,
+        pids={"gunicorn": 11, "job_manager": 12},
+        start_ticks={"gunicorn": 5},
+        started_at="now",
         creme_version="2.8.6",
     )
     path = tmp_path / "instances" / "gw0" / "state.json"
@@ -277,8 +283,13 @@ def test_state_file_round_trip(tmp_path: Path) -> None:
 def test_settings_addition_content() -> None:
     block = creme_settings.settings_addition()
     assert "from .local_settings import *" in block
-    for name in ("SIGNOFF_CREME_DB", "SIGNOFF_CREME_BROKER_DIR", "SIGNOFF_CREME_URL",
-                 "SIGNOFF_SMTP_HOST", "SIGNOFF_SMTP_PORT"):
+    for name in (
+        "SIGNOFF_CREME_DB",
+        "SIGNOFF_CREME_BROKER_DIR",
+        "SIGNOFF_CREME_URL",
+        "SIGNOFF_SMTP_HOST",
+        "SIGNOFF_SMTP_PORT",
+    ):
         assert name in block
     assert "JOBMANAGER_BROKER = 'unix_socket://'" in block
 
@@ -296,7 +307,7 @@ def _exec_settings(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> dict
         "INSTALLED_CREME_APPS": ["creme.creme_core", "creme.geolocation"],
         "DEBUG": True,
     }
-    exec(compile(creme_settings.settings_addition(), "settings_block", "exec"), namespace)  # noqa: S102
+    exec(compile(creme_settings.settings_addition(), "settings_block", "exec"), namespace)
     return namespace
 
 
@@ -364,8 +375,12 @@ def test_an_unprovisioned_home_is_not_provisioned_and_not_running(tmp_path: Path
 
 def test_a_changed_marker_means_not_provisioned(tmp_path: Path) -> None:
     target = EmbeddedCreme(tmp_path)
-    for path in (target.snapshot_path, target.settings_path, target.venv / "bin" / "gunicorn",
-                 target.venv / "bin" / "creme"):
+    for path in (
+        target.snapshot_path,
+        target.settings_path,
+        target.venv / "bin" / "gunicorn",
+        target.venv / "bin" / "creme",
+    ):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("")
     from signoff.targets.creme import recipe
@@ -419,8 +434,9 @@ def test_stale_state_file_reads_as_not_running(tmp_path: Path) -> None:
     target = EmbeddedCreme(tmp_path, label="old")
     dead = subprocess.Popen(["true"])
     dead.wait()
-    InstanceState(label="old", url="http://127.0.0.1:1", port=1, detached=True,
-                  pids={"gunicorn": dead.pid}).write(target.state_path)
+    InstanceState(label="old", url="http://127.0.0.1:1", port=1, detached=True, pids={"gunicorn": dead.pid}).write(
+        target.state_path
+    )
     status = target.status()
     assert not status.running
     assert "stale" in status.details["note"]
@@ -434,8 +450,14 @@ def test_a_reused_pid_is_not_taken_for_the_recorded_process(tmp_path: Path, slee
     pid = process.pid  # type: ignore[attr-defined]
     ticks = process_start_ticks(pid)
     assert ticks is not None
-    InstanceState(label="reuse", url="http://127.0.0.1:1", port=1, detached=True,
-                  pids={"gunicorn": pid}, start_ticks={"gunicorn": ticks + 1}).write(target.state_path)
+    InstanceState(
+        label="reuse",
+        url="http://127.0.0.1:1",
+        port=1,
+        detached=True,
+        pids={"gunicorn": pid},
+        start_ticks={"gunicorn": ticks + 1},
+    ).write(target.state_path)
     assert not target.status().running
     target.stop()
     assert process.alive()  # type: ignore[attr-defined]
@@ -479,14 +501,14 @@ def test_copy_database_replaces_journal_files(tmp_path: Path) -> None:
 class _LoginHandler(http.server.BaseHTTPRequestHandler):
     """Just enough of Creme's login page: a CSRF token, a redirect on the right password."""
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         body = b'<form><input type="hidden" name="csrfmiddlewaretoken" value="tok123"></form>'
         self.send_response(200)
         self.send_header("Set-Cookie", "csrftoken=c1; Path=/")
         self.end_headers()
         self.wfile.write(body)
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         length = int(self.headers["Content-Length"])
         form = urllib.parse.parse_qs(self.rfile.read(length).decode())
         if form.get("csrfmiddlewaretoken") != ["tok123"] or "csrftoken=c1" not in (self.headers["Cookie"] or ""):
@@ -617,14 +639,19 @@ def test_signoff_home_overrides_the_plan(tmp_path: Path, monkeypatch: pytest.Mon
 
 
 def test_make_target_remote(tmp_path: Path) -> None:
-    target = make_target(_plan(tmp_path, """
+    target = make_target(
+        _plan(
+            tmp_path,
+            """
         [target]
         kind = "remote"
         url = "https://crm.example.org/"
         pages = "djangocrm"
         username_env = "CRM_USER"
         password_env = "CRM_PASS"
-    """))
+    """,
+        )
+    )
     assert isinstance(target, RemoteTarget)
     assert target.base_url == "https://crm.example.org"
     assert target.kind == "djangocrm"

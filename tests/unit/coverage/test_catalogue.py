@@ -121,7 +121,9 @@ def test_duplicate_id_names_both_lines(write_csv: Writer) -> None:
     path = write_csv(text)
     with pytest.raises(PlanError) as caught:
         load_catalogue(path, display="catalogue/function-points.csv")
-    assert str(caught.value) == "catalogue/function-points.csv:6: duplicate function point id FP-CUS-003 (first on line 4)"
+    assert (
+        str(caught.value) == "catalogue/function-points.csv:6: duplicate function point id FP-CUS-003 (first on line 4)"
+    )
     assert "\n" not in str(caught.value)
 
 
@@ -210,8 +212,14 @@ def test_shipped_catalogue_modules(shipped: Catalogue) -> None:
         ("Users and roles", "用户与角色"),
         ("Sign-in and access security", "登录与访问安全"),
     ]
-    prefixes = {"Customer information": "CUS", "Sales automation": "SAL", "Marketing campaigns": "MKT",
-                "Activities": "ACT", "Users and roles": "USR", "Sign-in and access security": "AUTH"}
+    prefixes = {
+        "Customer information": "CUS",
+        "Sales automation": "SAL",
+        "Marketing campaigns": "MKT",
+        "Activities": "ACT",
+        "Users and roles": "USR",
+        "Sign-in and access security": "AUTH",
+    }
     for name, module in modules.items():
         assert all(point.id.startswith(f"FP-{prefixes[name]}-") for point in module.points), name
 
@@ -230,12 +238,30 @@ def test_shipped_catalogue_ids_already_used_by_features(shipped: Catalogue) -> N
 def test_shipped_catalogue_uses_the_glossary_words(shipped: Catalogue) -> None:
     # One word per thing: the glossary's Chinese for the English word the title uses.
     glossary = {
-        "organisation": "公司", "contact": "联系人", "trash": "回收站", "prospect": "潜在客户",
-        "suspect": "可疑客户", "lead": "销售线索", "opportunity": "商机", "sales phase": "销售阶段",
-        "won": "赢单", "lost": "输单", "estimated sales": "预计销售额", "made sales": "实际销售额",
-        "sales representative": "销售代表", "sales manager": "销售经理", "team": "团队", "role": "角色",
-        "marketing campaign": "营销活动", "mailing list": "邮件列表", "email template": "邮件模板",
-        "task": "任务", "meeting": "会议", "phone call": "电话", "calendar": "日历", "customer": "客户",
+        "organisation": "公司",
+        "contact": "联系人",
+        "trash": "回收站",
+        "prospect": "潜在客户",
+        "suspect": "可疑客户",
+        "lead": "销售线索",
+        "opportunity": "商机",
+        "sales phase": "销售阶段",
+        "won": "赢单",
+        "lost": "输单",
+        "estimated sales": "预计销售额",
+        "made sales": "实际销售额",
+        "sales representative": "销售代表",
+        "sales manager": "销售经理",
+        "team": "团队",
+        "role": "角色",
+        "marketing campaign": "营销活动",
+        "mailing list": "邮件列表",
+        "email template": "邮件模板",
+        "task": "任务",
+        "meeting": "会议",
+        "phone call": "电话",
+        "calendar": "日历",
+        "customer": "客户",
     }
     for point in shipped:
         for english, chinese in glossary.items():

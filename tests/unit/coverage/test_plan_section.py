@@ -32,7 +32,10 @@ def test_values_are_read() -> None:
     [
         ({"min_coverage": 101}, r"^\[coverage\] min_coverage = 101.0 must be at most 100$"),
         ({"min_coverage": -1}, r"\[coverage\] min_coverage must not be negative"),
-        ({"not_applicable": ["cus-1"]}, r"^\[coverage\] not_applicable: 'cus-1' is not a function point id like FP-CUS-001$"),
+        (
+            {"not_applicable": ["cus-1"]},
+            r"^\[coverage\] not_applicable: 'cus-1' is not a function point id like FP-CUS-001$",
+        ),
         ({"not_applicable": "FP-A"}, r"\[coverage\] not_applicable must be a list"),
         ({"gate": True}, r"unknown key 'gate' in \[coverage\]"),
     ],

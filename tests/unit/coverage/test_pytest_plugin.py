@@ -127,7 +127,13 @@ def test_all_passing_gives_full_coverage_and_exit_0(project: pytest.Pytester) ->
     assert result.ret == pytest.ExitCode.OK
     data = coverage(project)
     assert data["overall"] == {
-        "total": 4, "applicable": 3, "passed": 3, "failed": 0, "could_not_check": 0, "pending": 0, "not_applicable": 1,
+        "total": 4,
+        "applicable": 3,
+        "passed": 3,
+        "failed": 0,
+        "could_not_check": 0,
+        "pending": 0,
+        "not_applicable": 1,
         "coverage_percent": 100.0,
     }
     assert statuses(data) == {"FP-A": "passed", "FP-B": "passed", "FP-C": "not_applicable", "FP-D": "passed"}
@@ -184,7 +190,10 @@ def test_a_failing_scenario_fails_its_function_point_and_the_run(project: pytest
     data = coverage(project)
     assert statuses(data)["FP-D"] == "failed"
     assert data["overall"]["failed"] == 1
-    assert data["verdict"]["reasons"] == ["coverage 66.7% is below the required 100.0%", "1 function point failed: FP-D"]
+    assert data["verdict"]["reasons"] == [
+        "coverage 66.7% is below the required 100.0%",
+        "1 function point failed: FP-D",
+    ]
     result.stdout.fnmatch_lines(["*failed 失败: FP-D Mark an opportunity as lost / 将商机标记为输单"])
 
 
@@ -266,7 +275,9 @@ def test_with_xdist_the_coverage_is_written_once_with_the_same_numbers(project: 
     assert numbers(coverage(project)) == expected
     assert parallel.stdout.str().count("function-point coverage 功能点覆盖率") == 1
     assert sorted(path.name for path in (project.path / "cov").iterdir()) == [
-        "coverage.html", "coverage.json", "coverage.md",
+        "coverage.html",
+        "coverage.json",
+        "coverage.md",
     ]
 
 
@@ -342,5 +353,9 @@ def test_function_points_reach_junit_and_allure(project: pytest.Pytester) -> Non
     assert '<property name="function_point" value="FP-B"' in junit
     labels = []
     for path in (project.path / "allure").glob("*-result.json"):
-        labels += [label["value"] for label in json.loads(path.read_text(encoding="utf-8"))["labels"] if label["name"] == "function_point"]
+        labels += [
+            label["value"]
+            for label in json.loads(path.read_text(encoding="utf-8"))["labels"]
+            if label["name"] == "function_point"
+        ]
     assert sorted(set(labels)) == ["FP-A", "FP-B", "FP-D"]

@@ -68,9 +68,7 @@ def test_each_status(catalogue: Catalogue) -> None:
 
 
 def test_a_skipped_scenario_keeps_a_point_pending_even_beside_a_passed_one(catalogue: Catalogue) -> None:
-    report = compute_coverage(
-        [result("a", "passed", "FP-CUS-001"), result("b", "skipped", "FP-CUS-001")], catalogue
-    )
+    report = compute_coverage([result("a", "passed", "FP-CUS-001"), result("b", "skipped", "FP-CUS-001")], catalogue)
     assert report.status_of("FP-CUS-001") is Status.PENDING
 
 
@@ -105,7 +103,10 @@ def test_a_failing_scenario_of_a_point_marked_not_applicable_fails_it(
     assert covered.reason == f"marked not applicable ({why}) but its scenario failed"
     assert not report.verdict.passed
     assert "1 function point failed: FP-CUS-003" in report.verdict.reasons
-    assert f"failed 失败: FP-CUS-003 title of FP-CUS-003 / FP-CUS-003 的标题 (marked not applicable ({why})" in render_summary(report)
+    assert (
+        f"failed 失败: FP-CUS-003 title of FP-CUS-003 / FP-CUS-003 的标题 (marked not applicable ({why})"
+        in render_summary(report)
+    )
 
 
 def test_a_step_the_kit_could_not_perform_on_a_point_marked_not_applicable_leaves_it_so(catalogue: Catalogue) -> None:
@@ -146,7 +147,9 @@ def test_a_pass_tagged_skip_or_xfail_counts_as_pending_and_the_report_says_so(ca
 
 
 def test_outline_rows_each_count(catalogue: Catalogue) -> None:
-    rows = [result(f"rows[{n}]", "passed", "FP-CUS-001") for n in range(3)] + [result("rows[3]", "failed", "FP-CUS-001")]
+    rows = [result(f"rows[{n}]", "passed", "FP-CUS-001") for n in range(3)] + [
+        result("rows[3]", "failed", "FP-CUS-001")
+    ]
     report = compute_coverage(rows, catalogue)
     assert report.status_of("FP-CUS-001") is Status.FAILED
     assert len(report.points[0].scenarios) == 4
@@ -255,7 +258,13 @@ def test_json(report: CoverageReport) -> None:
     assert data["schema"] == "signoff.coverage/1"
     assert data["crm_kind"] == "creme"
     assert data["overall"] == {
-        "total": 5, "applicable": 4, "passed": 1, "failed": 1, "could_not_check": 0, "pending": 2, "not_applicable": 1,
+        "total": 5,
+        "applicable": 4,
+        "passed": 1,
+        "failed": 1,
+        "could_not_check": 0,
+        "pending": 2,
+        "not_applicable": 1,
         "coverage_percent": 25.0,
     }
     assert data["verdict"]["passed"] is False
@@ -296,8 +305,12 @@ def test_html_is_self_contained_bilingual_and_escaped(report: CoverageReport) ->
 def test_summary_is_a_few_lines(report: CoverageReport) -> None:
     lines = render_summary(report).splitlines()
     assert lines[0].startswith("Function-point coverage 功能点覆盖率 — CRM: creme")
-    assert re.search(r"Customer information 客户信息\s+50\.0%\s+1/2 passed, 1 failed, 0 could not check, 0 pending, 1 n/a", lines[1])
-    assert re.search(r"Sales automation 销售自动化\s+0\.0%\s+0/2 passed, 0 failed, 0 could not check, 2 pending, 0 n/a", lines[2])
+    assert re.search(
+        r"Customer information 客户信息\s+50\.0%\s+1/2 passed, 1 failed, 0 could not check, 0 pending, 1 n/a", lines[1]
+    )
+    assert re.search(
+        r"Sales automation 销售自动化\s+0\.0%\s+0/2 passed, 0 failed, 0 could not check, 2 pending, 0 n/a", lines[2]
+    )
     assert re.search(r"Overall 总计\s+25\.0%\s+1/4 passed", lines[3])
     assert "failed 失败: FP-CUS-002" in lines[4]
     assert lines[-1].startswith("Verdict 结论: not met 未达到 — coverage 25.0% is below the required 100.0%")
@@ -310,7 +323,9 @@ def test_summary_is_a_few_lines(report: CoverageReport) -> None:
 def test_write_reports(report: CoverageReport, tmp_path: Path) -> None:
     written = write_reports(report, tmp_path / "out" / "coverage")
     assert {kind: path.name for kind, path in written.items()} == {
-        "json": "coverage.json", "markdown": "coverage.md", "html": "coverage.html",
+        "json": "coverage.json",
+        "markdown": "coverage.md",
+        "html": "coverage.html",
     }
     assert json.loads(written["json"].read_text(encoding="utf-8")) == report.to_dict()
     assert sorted(p.name for p in written["json"].parent.iterdir()) == ["coverage.html", "coverage.json", "coverage.md"]

@@ -103,7 +103,7 @@ def test_check_feature_tags_reads_chinese_features(in_tmp: Path, catalogue: Cata
         "# language: zh-CN\n@FP-CUS-001\n功能: 客户管理\n\n  @FP-CUS-404\n  场景: 新增公司\n    假如 一个公司\n",
     )
     assert check_feature_tags([str(path)], catalogue) == [
-        "登录.zh.feature:5: scenario \"新增公司\" tags unknown function point FP-CUS-404"
+        '登录.zh.feature:5: scenario "新增公司" tags unknown function point FP-CUS-404'
     ]
 
 

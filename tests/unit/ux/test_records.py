@@ -33,8 +33,15 @@ def rule(rule_id: str, impact: str, passed: bool) -> RuleOutcome:
 def a11y(url: str, failed: dict[str, list[str]], passed: list[str], screenshot: str = "") -> AccessibilityResult:
     """An axe result failing ``failed`` (rule -> element selectors) and passing ``passed`` (serious rules)."""
     violations = [
-        Violation(rule_id, "critical", f"help {rule_id}", f"https://help/{rule_id}", "", ["wcag2a"],
-                  [ViolationNode([selector], f"<{selector}>", "fix it") for selector in selectors])
+        Violation(
+            rule_id,
+            "critical",
+            f"help {rule_id}",
+            f"https://help/{rule_id}",
+            "",
+            ["wcag2a"],
+            [ViolationNode([selector], f"<{selector}>", "fix it") for selector in selectors],
+        )
         for rule_id, selectors in failed.items()
     ]
     rules = [rule(r, "critical", False) for r in failed] + [rule(r, "serious", True) for r in passed]
@@ -44,17 +51,25 @@ def a11y(url: str, failed: dict[str, list[str]], passed: list[str], screenshot: 
 
 def small(url: str, overflow: bool) -> SmallScreenResult:
     return SmallScreenResult(
-        url=url, kind="", viewport=[375, 667], viewport_width=375, scroll_width=900 if overflow else 375,
+        url=url,
+        kind="",
+        viewport=[375, 667],
+        viewport_width=375,
+        scroll_width=900 if overflow else 375,
         horizontal_overflow=overflow,
         overflowing=[OverflowElement("table", "table", 0, 900, 900)] if overflow else [],
-        min_target=24, small_targets=[TouchTarget("a", 'a "About"', 37.4, 18)], targets_to_review=[],
-        viewport_meta=None, passed=False,
+        min_target=24,
+        small_targets=[TouchTarget("a", 'a "About"', 37.4, 18)],
+        targets_to_review=[],
+        viewport_meta=None,
+        passed=False,
     )
 
 
 def keyboard(url: str, form: str, unreached: list[str]) -> KeyboardResult:
-    return KeyboardResult(url, form, True, ["input#a", "button"], ["input#a"], unreached, False, [], [], 3,
-                          passed=not unreached)
+    return KeyboardResult(
+        url, form, True, ["input#a", "button"], ["input#a"], unreached, False, [], [], 3, passed=not unreached
+    )
 
 
 def speed(url: str, from_start: bool, lcp: float) -> PageSpeed:
@@ -75,7 +90,10 @@ def full_audit() -> PageAudit:
 
 def task(name: str = "adding an organisation", actions: int = 4) -> TaskAudit:
     effort = EffortResult(
-        task=name, actions=actions, pages_visited=4, seconds=3.5,
+        task=name,
+        actions=actions,
+        pages_visited=4,
+        seconds=3.5,
         steps=[UserAction("click", 'a "Organisations"', f"{BASE}/", 0.4)] * actions,
         pages=[f"{BASE}/", f"{BASE}/persons/organisations"],
     )
@@ -83,8 +101,11 @@ def task(name: str = "adding an organisation", actions: int = 4) -> TaskAudit:
         name=name,
         effort=effort,
         save_feedback=SaveFeedbackResult(f"{BASE}/a/add", f"{BASE}/a/3", ["detail-page"], [], 12.0, True),
-        error_feedback=[ErrorFeedbackResult("input#id_name", False, True, "Please fill out this field.", ["native"],
-                                            None, True, True)],
+        error_feedback=[
+            ErrorFeedbackResult(
+                "input#id_name", False, True, "Please fill out this field.", ["native"], None, True, True
+            )
+        ],
     )
 
 
@@ -165,7 +186,9 @@ def _worker(folder: str, worker: int) -> None:
 
 
 def test_records_of_parallel_processes_meet_in_one_scorecard(tmp_path: Path) -> None:
-    processes = [multiprocessing.get_context("spawn").Process(target=_worker, args=(str(tmp_path), w)) for w in range(3)]
+    processes = [
+        multiprocessing.get_context("spawn").Process(target=_worker, args=(str(tmp_path), w)) for w in range(3)
+    ]
     for process in processes:
         process.start()
     for process in processes:
@@ -285,7 +308,9 @@ def test_merging_keeps_the_worst_impact_a_rule_had_on_any_url() -> None:
     first = a11y(url, {"label": ["#a"]}, [])
     first.violations[0].impact = "serious"  # on the first URL axe rated the elements serious ...
     second = a11y(f"{BASE}/persons/organisation/57", {"label": ["#b"]}, [])  # ... critical on the second
-    [merged] = merge_page_audits([PageAudit(url=url, accessibility=first), PageAudit(url=second.url, accessibility=second)])
+    [merged] = merge_page_audits(
+        [PageAudit(url=url, accessibility=first), PageAudit(url=second.url, accessibility=second)]
+    )
     assert merged.accessibility is not None
     [label] = merged.accessibility.violations
     assert label.impact == "critical"

@@ -308,7 +308,9 @@ def test_more_elements_failing_a_failed_rule_shows_on_the_scorecard(tmp_path: Pa
     after = clean_page()
     after.accessibility = a11y(after.url, {"label": "critical"})
     assert after.accessibility is not None
-    after.accessibility.violations[0].nodes += [ViolationNode([f"#y{i}"], f"<input id=y{i}>", "Fix it") for i in range(4)]
+    after.accessibility.violations[0].nodes += [
+        ViolationNode([f"#y{i}"], f"<input id=y{i}>", "Fix it") for i in range(4)
+    ]
     one, five = build_scorecard([before]), build_scorecard([after])
     # Score and verdict cannot tell the two runs apart (a rule fails as a whole) ...
     assert one.pages[0].score == five.pages[0].score and one.verdict.reasons == five.verdict.reasons
