@@ -73,10 +73,13 @@ def form_errors(root: Locator) -> dict[str, str]:
 def navigation(page: Page) -> Iterator[None]:
     """Wait until what the block does (a click, a submission) has loaded a new page in ``page``.
 
-    What Playwright's deprecated navigation expectation did, by the page's own ``load`` event.
+    What Playwright's deprecated navigation expectation did: wait for the main frame to navigate,
+    then for that document's ``load`` state (at once when it has already loaded). Waiting for the
+    next page ``load`` event instead timed out now and then on Creme's activity forms.
     """
-    with page.expect_event("load"):
+    with page.expect_event("framenavigated", lambda frame: frame == page.main_frame):
         yield
+    page.wait_for_load_state("load")
 
 
 class Dialog:
