@@ -77,7 +77,16 @@ def organisation_exists_exactly(crm: CRM, name: str) -> None:
 
 @then('there is no organisation "{name}"', '不存在公司"{name}"')
 def no_organisation(crm: CRM, name: str) -> None:
-    assert crm.customers.organisation(name) is None, f'organisation "{name}" still exists'
+    if crm.customers.organisation(name) is None:
+        return
+    # Say which of the possible stories it is: a second record of the same name (Creme accepts
+    # duplicates), or the record listed although it is in the trash.
+    listed = crm.customers.search_organisations(name).count(name)
+    in_trash = name in crm.customers.trash()
+    raise AssertionError(
+        f'organisation "{name}" still exists: the organisation list shows {listed} organisation(s) of that name'
+        + ("; one of that name is in the trash" if in_trash else "; none of that name is in the trash")
+    )
 
 
 @then("that organisation is saved with its full name", "该公司以完整名称保存")
