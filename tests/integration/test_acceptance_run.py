@@ -176,6 +176,15 @@ def _state(pid: int) -> str:
         return ""
 
 
+def assert_all_stopped(started: dict[int, str]) -> None:
+    """Every process of ``started`` ends within a few seconds (a graceful stop may take a moment)."""
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and alive(set(started)):
+        time.sleep(0.5)
+    left = {pid: started[pid] for pid in alive(set(started))}
+    assert not left, f"left running: {left}"
+
+
 def test_ctrl_c_midway_leaves_no_process_behind(tmp_path: Path) -> None:
     plan = write_plan(tmp_path)
     child = subprocess.Popen(
@@ -211,11 +220,7 @@ def test_ctrl_c_midway_leaves_no_process_behind(tmp_path: Path) -> None:
     # Generous: on a loaded machine the CRM's graceful stop and the browser's close take a while.
     output, _ = child.communicate(timeout=300)
     assert child.returncode == 130, output[-2000:]
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline and alive(set(started)):
-        time.sleep(0.5)
-    left = {pid: started[pid] for pid in alive(set(started))}
-    assert not left, f"left running: {left}"
+    assert_all_stopped(started)
 
 
 def test_interrupt_sent_to_signoff_alone_stops_the_run_soon(tmp_path: Path) -> None:
@@ -253,8 +258,4 @@ def test_interrupt_sent_to_signoff_alone_stops_the_run_soon(tmp_path: Path) -> N
     output, _ = child.communicate(timeout=300)
     assert child.returncode == 130, output[-2000:]
     assert len(results(tmp_path)) < scenario_count, "the run went on to its end after the interrupt"
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline and alive(set(started)):
-        time.sleep(0.5)
-    left = {pid: started[pid] for pid in alive(set(started))}
-    assert not left, f"left running: {left}"
+    assert_all_stopped(started)
