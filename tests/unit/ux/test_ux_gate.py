@@ -142,6 +142,9 @@ class FixtureSite:
         self.page = page
         self.session = Session()
 
+    def arrange(self, fast: bool) -> None:
+        pass  # no fast path: everything goes through the site's screens
+
     def open(self, path: str) -> None:
         self.page.goto(path)
 
