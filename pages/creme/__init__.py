@@ -7,11 +7,14 @@ from playwright.sync_api import Page
 from pages.creme.adapter import CremeCRM
 from signoff.crm import CRM
 from signoff.targets.base import Target
+from signoff.targets.creme import EmbeddedCreme
 
 
 def create_crm(page: Page, target: Target) -> CRM:
     # Typed as the neutral interface: mypy checks here that CremeCRM offers every area of it.
-    return CremeCRM(page)
+    # The kit owns an embedded Creme: it may wake the job manager instead of waiting for it.
+    nudge = target.nudge_job_manager if isinstance(target, EmbeddedCreme) else None
+    return CremeCRM(page, nudge_job_manager=nudge)
 
 
 __all__ = ["CremeCRM", "create_crm"]

@@ -6,6 +6,7 @@ what. Methods return data; they do not assert.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
 
 from playwright.sync_api import Page
@@ -209,9 +210,10 @@ class CremeCRM:
     records they found). The browser page stays inside: steps reach the areas, never the page.
     """
 
-    def __init__(self, page: Page) -> None:
+    def __init__(self, page: Page, nudge_job_manager: Callable[[], None] | None = None) -> None:
         self._page = page
         self._arrangement = Arrangement()
+        self._nudge_job_manager = nudge_job_manager
 
     def arrange(self, fast: bool) -> None:
         # Organisations and contacts have a fast path (Creme's own forms over HTTP); the other
@@ -236,7 +238,7 @@ class CremeCRM:
 
     @cached_property
     def campaigns(self) -> CremeCampaigns:
-        return CremeCampaigns(self._page)
+        return CremeCampaigns(self._page, self._nudge_job_manager)
 
     @cached_property
     def activities(self) -> CremeActivities:

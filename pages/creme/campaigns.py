@@ -10,7 +10,7 @@ CRM-neutral ``[first name]`` is translated on the way in and back on the way out
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from playwright.sync_api import Locator, Page, expect
 
@@ -237,8 +237,9 @@ class MailServerSettings:
 class CremeCampaigns:
     """Marketing campaigns in Creme, behind :class:`signoff.crm.campaigns.Campaigns`."""
 
-    def __init__(self, page: Page) -> None:
+    def __init__(self, page: Page, nudge_job_manager: Callable[[], None] | None = None) -> None:
         self.page = page
+        self._nudge_job_manager = nudge_job_manager
         self._server: tuple[str, str] | None = None  # (configuration name, sender)
         # Detail pages already found, by (list path, name): a record keeps its address, and the
         # list search is the slowest part of every step.
@@ -338,6 +339,10 @@ class CremeCampaigns:
         page = CampaignPage(self.page)
         page.open(require(self._find(CAMPAIGNS, campaign), "campaign", campaign))
         page.new_sending(server, sender, template)
+        # Saved: Creme's job manager would look at it only ~30 s later; a kit-owned instance is
+        # told now (a remote CRM keeps its own pace and the steps wait for it).
+        if self._nudge_job_manager is not None:
+            self._nudge_job_manager()
 
     def sendings(self, campaign: str) -> list[Sending]:
         page = CampaignPage(self.page)

@@ -31,6 +31,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -281,6 +282,33 @@ class EmbeddedCreme(Target):
 
     def _bin(self, name: str) -> Path:
         return self.venv / "bin" / name
+
+    def nudge_job_manager(self) -> None:
+        """Ask Creme's job manager to look at its system jobs now (e.g. a campaign sending just saved).
+
+        Creme tells its job manager about a new sending from inside the transaction that saves it,
+        so the manager does not see it yet and falls back to a wake-up 30 s later (its scheduler
+        says so: "UGLY HACK"). Once the sending is saved, this sends the same REFRESH command on
+        the instance's own unix socket, with no new data: the manager recomputes each job's next
+        wake-up from the database, which now holds the sending. A manager that is not listening
+        is no error: the job then simply runs at its own time.
+        """
+        try:
+            database = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True)
+            try:
+                job_ids = [row[0] for row in database.execute("SELECT id FROM creme_core_job WHERE user_id IS NULL")]
+            finally:
+                database.close()
+        except sqlite3.Error:
+            return
+        socket_path = self.broker_dir / f"private-{_user()}" / "socket"
+        for job_id in job_ids:
+            try:
+                with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
+                    client.connect(str(socket_path))
+                    client.sendall(f"REFRESH-{job_id}-{{}}".encode())
+            except OSError:
+                return
 
     # -- Target contract ------------------------------------------------------------------------
 

@@ -667,3 +667,41 @@ def test_make_target_from_url() -> None:
     target = make_target_from_url("http://127.0.0.1:9/", credentials=Credentials("a", "b"))
     assert target.base_url == "http://127.0.0.1:9"
     assert target.admin == Credentials("a", "b")
+
+
+def test_the_job_manager_is_nudged_for_every_system_job(tmp_path: Path) -> None:
+    """What Creme's web process sends on a new sending, sent again once the sending is saved."""
+    import getpass
+    import socket
+    import sqlite3
+    import threading
+
+    target = EmbeddedCreme(tmp_path / "home", label="nudge")
+    target.db_path.parent.mkdir(parents=True)
+    with sqlite3.connect(target.db_path) as database:
+        database.execute("CREATE TABLE creme_core_job (id INTEGER PRIMARY KEY, user_id INTEGER)")
+        database.executemany("INSERT INTO creme_core_job VALUES (?, ?)", [(3, None), (5, 1), (8, None)])
+    database.close()
+    socket_path = target.broker_dir / f"private-{getpass.getuser()}" / "socket"
+    socket_path.parent.mkdir(parents=True)
+    received: list[str] = []
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as server:
+        server.bind(str(socket_path))
+        server.listen()
+
+        def serve() -> None:
+            for _ in range(2):
+                connection, _address = server.accept()
+                with connection:
+                    received.append(connection.recv(1024).decode())
+
+        listener = threading.Thread(target=serve)
+        listener.start()
+        target.nudge_job_manager()
+        listener.join(timeout=10)
+    assert received == ["REFRESH-3-{}", "REFRESH-8-{}"]
+
+
+def test_no_job_manager_listening_is_no_error(tmp_path: Path) -> None:
+    target = EmbeddedCreme(tmp_path / "home", label="nudge")
+    target.nudge_job_manager()  # no database, no socket: nothing to do, nothing raised
