@@ -176,6 +176,18 @@ def _state(pid: int) -> str:
         return ""
 
 
+def start_run(plan: Path, *arguments: str) -> subprocess.Popen[str]:
+    """``signoff run`` in a process group of its own, output captured, without the HTML report."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "signoff.cli", "--plan", str(plan), "run", "--no-report", *arguments],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+
+
 def assert_all_stopped(started: dict[int, str]) -> None:
     """Every process of ``started`` ends within a few seconds (a graceful stop may take a moment)."""
     deadline = time.monotonic() + 15
@@ -187,23 +199,7 @@ def assert_all_stopped(started: dict[int, str]) -> None:
 
 def test_ctrl_c_midway_leaves_no_process_behind(tmp_path: Path) -> None:
     plan = write_plan(tmp_path)
-    child = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "signoff.cli",
-            "--plan",
-            str(plan),
-            "run",
-            "features/functional/customers.feature",
-            "--no-report",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
+    child = start_run(plan, "features/functional/customers.feature")
     # Wait until this run's CRM and browser are up, then press Ctrl-C.
     deadline = time.monotonic() + 240
     started: dict[int, str] = {}
@@ -228,25 +224,7 @@ def test_interrupt_sent_to_signoff_alone_stops_the_run_soon(tmp_path: Path) -> N
     plan = write_plan(tmp_path)
     feature = ROOT / "features" / "functional" / "customers.feature"
     scenario_count = feature.read_text(encoding="utf-8").count("Scenario:")
-    child = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "signoff.cli",
-            "--plan",
-            str(plan),
-            "run",
-            str(feature),
-            "--no-report",
-            "--",
-            "--ux-audit=off",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
+    child = start_run(plan, str(feature), "--", "--ux-audit=off")
     # Wait for the first scenario's result (a cold CRM install comes first), then interrupt
     # signoff alone, not its group.
     deadline = time.monotonic() + 600
