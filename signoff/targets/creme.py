@@ -31,6 +31,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -40,7 +41,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -198,6 +199,29 @@ def snapshot_database(source: Path, destination: Path) -> None:
     os.replace(temporary, destination)
 
 
+def restore_database(snapshot: Path, live: Path) -> None:
+    """Write ``snapshot`` into the database file ``live`` while other processes may have it open.
+
+    SQLite's backup API replaces every page inside one write transaction: readers opening the
+    file afterwards see the snapshot, and one still in a transaction is waited for (the busy
+    timeout), never torn.
+    """
+    try:
+        with closing(sqlite3.connect(snapshot)) as src, closing(sqlite3.connect(live, timeout=30)) as dst:
+            src.backup(dst)
+    except sqlite3.Error as error:
+        raise TargetError(f"cannot restore the snapshot into {live}: {error}") from None
+
+
+def _children(pid: int) -> list[int]:
+    """The pids whose parent is ``pid`` (a /proc scan)."""
+    try:
+        tasks = Path(f"/proc/{pid}/task").iterdir()
+        return [int(child) for task in tasks for child in (task / "children").read_text().split()]
+    except OSError:
+        return []
+
+
 class EmbeddedCreme(Target):
     """Creme CRM installed under ``<home>/creme`` and run on a free loopback port."""
 
@@ -227,6 +251,8 @@ class EmbeddedCreme(Target):
         self._state: InstanceState | None = None
         #: True when start() found this label already running and used it as it was.
         self.adopted = False
+        #: How the last :meth:`reset` went: "in place" or "restart" (for benchmarks and tests).
+        self.last_reset = ""
 
     # -- paths ----------------------------------------------------------------------------------
 
@@ -301,7 +327,7 @@ class EmbeddedCreme(Target):
                 database.close()
         except sqlite3.Error:
             return
-        socket_path = self.broker_dir / f"private-{_user()}" / "socket"
+        socket_path = self._job_socket_path()
         for job_id in job_ids:
             try:
                 with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
@@ -384,10 +410,15 @@ class EmbeddedCreme(Target):
         with self._instance_lock():
             self._stop_locked()
 
-    def reset(self, detached: bool | None = None) -> None:
-        """Stop, copy the pristine snapshot over the instance database, start on the same port.
+    def reset(self, detached: bool | None = None, *, restart: bool = False) -> None:
+        """Bring the instance's data back to the pristine snapshot, on the same port.
 
-        ``detached=None`` restarts the instance the way it ran before (attached when it was not
+        A running instance is reset in place (:meth:`_reset_in_place`): the snapshot is written
+        into the live database and gunicorn's workers are renewed, which costs a fraction of a
+        restart. ``restart=True``, an instance that is not running, a change between attached and
+        detached, or an in-place reset that fails, take the old road: stop, copy, start.
+
+        ``detached=None`` keeps the instance the way it ran before (attached when it was not
         running); ``signoff target reset`` passes True so the instance outlives the command.
         """
         self.provision()
@@ -397,10 +428,21 @@ class EmbeddedCreme(Target):
             state = self.read_state()
             if detached is None:
                 detached = state.detached if state is not None else False
+            # The new job manager belongs to this process unless detached: only an instance that
+            # outlives us, or whose gunicorn we started, is reset in place.
+            in_place = state is not None and state.detached == detached and (detached or "gunicorn" in self._processes)
+            if not restart and in_place and state is not None and self._state_alive(state):
+                try:
+                    self._reset_in_place(state)
+                    self.last_reset = "in place"
+                    return
+                except TargetError as error:
+                    self._progress(f"instance '{self.label}' could not be reset in place ({error}); restarting it")
             port = state.port if state is not None else self._requested_port
             self._stop_locked()
             self._restore_snapshot()
             self._start_locked(detached=detached, port=port)
+            self.last_reset = "restart"
         self.adopted = adopted and detached
 
     def status(self) -> TargetStatus:
@@ -634,6 +676,63 @@ class EmbeddedCreme(Target):
             env[creme_settings.ENV_URL] = url
         return env
 
+    def _reset_in_place(self, state: InstanceState) -> None:
+        """Write the snapshot into the live database and renew what holds state in memory.
+
+        Between two feature files no request of the kit is in flight. The job manager keeps jobs
+        and a database connection across its life: it is stopped first and started again after.
+        gunicorn's workers close their database connection after every request (Django's default
+        ``CONN_MAX_AGE = 0``), so the copy through SQLite's backup API (which waits for any
+        transaction still open) is all the database needs; the workers are then replaced by fresh
+        ones forked from the master (SIGHUP), which never touched the database, so nothing a
+        worker kept in memory (Django's content types, Creme's per-process caches) survives.
+        Sessions live in the database: every sign-in made before the reset is void after it.
+        """
+        gunicorn_pid = state.pids.get("gunicorn")
+        job_manager_pid = state.pids.get("job_manager")
+        if gunicorn_pid is None or job_manager_pid is None:
+            raise TargetError("the state file does not name both gunicorn and the job manager")
+        started = time.monotonic()
+        own = self._processes.get("job_manager")
+        stop_pid(job_manager_pid, popen=own.popen if own is not None and own.pid == job_manager_pid else None)
+        if own is not None:
+            REGISTRY.discard(own)
+        self._job_socket_path().unlink(missing_ok=True)
+        restore_database(self.snapshot_path, self.db_path)
+        (self.instance_dir / "snapshot.id").write_text(recipe_id() + "\n")
+        # The job manager boots (loads Django) while gunicorn renews its workers.
+        job_manager = self._spawn_job_manager(self._env(url=state.url), state.detached)
+        self._processes["job_manager"] = job_manager
+        self._renew_workers(gunicorn_pid)
+        self._wait_for_job_manager(job_manager, time.monotonic() - started)
+        state.pids["job_manager"] = job_manager.pid
+        ticks = process_start_ticks(job_manager.pid)
+        if ticks is not None:
+            state.start_ticks["job_manager"] = ticks
+        state.write(self.state_path)
+        self._state = state
+
+    def _renew_workers(self, master_pid: int) -> None:
+        """Replace gunicorn's workers with fresh forks of the master and wait until they answer."""
+        old_workers = set(_children(master_pid))
+        try:
+            os.kill(master_pid, signal.SIGHUP)
+        except ProcessLookupError:
+            raise TargetError("gunicorn is gone") from None
+        deadline = time.monotonic() + self.start_timeout
+        while time.monotonic() < deadline:
+            workers = set(_children(master_pid))
+            if len(workers) >= self.workers and not workers & old_workers:
+                break
+            time.sleep(0.05)
+        else:
+            raise TargetError("gunicorn's workers were not renewed in time")
+        state = self._state or self.read_state()
+        url = state.url if state is not None else ""
+        wait_until_healthy(
+            url + LOGIN_PATH, timeout=self.start_timeout, processes=[], what=f"Creme instance '{self.label}'"
+        )
+
     def _restore_snapshot(self) -> None:
         """Copy the pristine snapshot over the instance database (the instance is not running)."""
         self.instance_dir.mkdir(parents=True, exist_ok=True)
@@ -670,14 +769,7 @@ class EmbeddedCreme(Target):
         url = f"http://127.0.0.1:{port}"
         env = self._env(url=url)
         started = time.monotonic()
-        job_manager = spawn(
-            "creme job manager",
-            [self._bin("creme"), "creme_job_manager"],
-            log_path=self.logs_dir / "job_manager.log",
-            cwd=self.project_dir,
-            env=env,
-            detached=detached,
-        )
+        job_manager = self._spawn_job_manager(env, detached)
         self._processes = {"job_manager": job_manager}
         try:
             gunicorn = spawn(
@@ -740,9 +832,22 @@ class EmbeddedCreme(Target):
         self._state.write(self.state_path)
         self.adopted = False
 
+    def _spawn_job_manager(self, env: dict[str, str], detached: bool) -> ManagedProcess:
+        return spawn(
+            "creme job manager",
+            [self._bin("creme"), "creme_job_manager"],
+            log_path=self.logs_dir / "job_manager.log",
+            cwd=self.project_dir,
+            env=env,
+            detached=detached,
+        )
+
+    def _job_socket_path(self) -> Path:
+        return self.broker_dir / f"private-{_user()}" / "socket"
+
     def _wait_for_job_manager(self, job_manager: ManagedProcess, elapsed: float) -> None:
         """Jobs queued before the job manager listens are only picked up at its next poll."""
-        socket_path = self.broker_dir / f"private-{_user()}" / "socket"
+        socket_path = self._job_socket_path()
         deadline = time.monotonic() + max(5.0, self.start_timeout - elapsed)
         while not socket_path.exists():
             if not job_manager.alive():

@@ -10,13 +10,16 @@ from __future__ import annotations
 import http.cookiejar
 import os
 import re
+import signal
 import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -128,6 +131,46 @@ def test_reset_brings_back_the_pristine_data(creme: EmbeddedCreme) -> None:
     creme.reset()
     assert creme.base_url == url  # same port: browsers and page objects keep their base URL
     assert organisations_named(creme, name) == 0
+    assert creme.check_credentials(creme.admin)
+
+
+def database_rows(path: Path) -> list[str]:
+    """Every table's content as SQL (sessions aside: a sign-in writes one)."""
+    with closing(sqlite3.connect(path)) as db:
+        return [line for line in db.iterdump() if '"django_session"' not in line]
+
+
+@pytest.mark.parametrize("restart", [False, True], ids=["in place", "by restart"])
+def test_both_resets_give_the_snapshot_and_a_working_instance(creme: EmbeddedCreme, restart: bool) -> None:
+    name = f"Reset twin {WORKER}"
+    create_organisation(creme.base_url, name)
+    before = creme.read_state()
+    assert before is not None
+    creme.reset(restart=restart)
+    assert creme.last_reset == ("restart" if restart else "in place")
+    assert database_rows(creme.db_path) == database_rows(creme.snapshot_path)
+    after = creme.read_state()
+    assert after is not None and after.port == before.port
+    # A new job manager, listening; old sign-ins are void, new ones work.
+    assert after.pids["job_manager"] != before.pids["job_manager"]
+    assert pid_alive(after.pids["job_manager"]) and not pid_alive(before.pids["job_manager"])
+    assert creme._job_socket_path().exists()
+    assert organisations_named(creme, name) == 0
+    assert creme.check_credentials(creme.admin)
+    create_organisation(creme.base_url, name)
+    assert organisations_named(creme, name) == 1
+
+
+def test_an_instance_whose_job_manager_died_is_reset_by_restart(creme: EmbeddedCreme) -> None:
+    state = creme.read_state()
+    assert state is not None
+    os.kill(state.pids["job_manager"], signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while pid_alive(state.pids["job_manager"]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    creme.reset()
+    assert creme.last_reset == "restart"
+    assert creme.status().healthy
     assert creme.check_credentials(creme.admin)
 
 
