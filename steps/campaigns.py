@@ -14,7 +14,7 @@ from collections import Counter
 from typing import Any
 
 from signoff.crm import CRM, split_name
-from signoff.crm.campaigns import fill_personal_fields
+from signoff.crm.campaigns import Sending, fill_personal_fields
 from signoff.mail import Delivered, MailSink
 from signoff.vocabulary import given, then, when
 from steps._refusals import attempt, refusal
@@ -45,6 +45,7 @@ def contacts_known(scenario_context: dict[str, Any]) -> dict[str, str | None]:
 
 @given("the CRM sends campaign mail through the test mail server", "系统通过测试邮件服务器发送营销邮件")
 def campaign_mail_goes_to_sink(crm: CRM, delivered_mail: MailSink) -> None:
+    """The CRM sends its campaign mail to the test mail server, which reads it back."""
     # delivered_mail empties the server for this scenario: only this scenario's mail is read.
     crm.campaigns.use_mail_server(delivered_mail.host, delivered_mail.port, CAMPAIGN_SENDER)
 
@@ -53,10 +54,11 @@ def campaign_mail_goes_to_sink(crm: CRM, delivered_mail: MailSink) -> None:
 
 
 @given(
-    'a contact "{full_name}" with the email address "{address}"',
-    '已有联系人"{full_name}"，邮箱为"{address}"',
+    'a contact "{full_name}" with the email address "{address:email}"',
+    '已有联系人"{full_name}"，邮箱为"{address:email}"',
 )
 def contact_with_address(crm: CRM, scenario_context: dict[str, Any], full_name: str, address: str) -> None:
+    """A contact with an email address."""
     first, last = split_name(full_name)
     crm.customers.add_contact(first, last, email=address)
     contacts_known(scenario_context)[full_name] = address
@@ -64,6 +66,7 @@ def contact_with_address(crm: CRM, scenario_context: dict[str, Any], full_name: 
 
 @given('a contact "{full_name}" without an email address', '已有没有邮箱的联系人"{full_name}"')
 def contact_without_address(crm: CRM, scenario_context: dict[str, Any], full_name: str) -> None:
+    """A contact without an email address."""
     first, last = split_name(full_name)
     crm.customers.add_contact(first, last)
     contacts_known(scenario_context)[full_name] = None
@@ -74,27 +77,23 @@ def contact_without_address(crm: CRM, scenario_context: dict[str, Any], full_nam
 
 @given('a mailing list "{name}"', '已有邮件列表"{name}"')
 def mailing_list(crm: CRM, name: str) -> None:
+    """An empty mailing list."""
     crm.campaigns.add_mailing_list(name)
 
 
 @given(
-    'a mailing list "{name}" with the contact "{contact}"',
-    '已有包含联系人"{contact}"的邮件列表"{name}"',
-)
-def mailing_list_with_contact(crm: CRM, name: str, contact: str) -> None:
-    crm.campaigns.add_mailing_list(name, [contact])
-
-
-@given(
-    'a mailing list "{name}" with the contacts "{first}" and "{second}"',
-    '已有包含联系人"{first}"和"{second}"的邮件列表"{name}"',
+    'a mailing list "{name}" with the contact {contacts:list}',
+    'a mailing list "{name}" with the contacts {contacts:list}',
+    '已有包含联系人{contacts:list}的邮件列表"{name}"',
 )
 @when(
-    'I create the mailing list "{name}" with the contacts "{first}" and "{second}"',
-    '我新建包含联系人"{first}"和"{second}"的邮件列表"{name}"',
+    'I create the mailing list "{name}" with the contact {contacts:list}',
+    'I create the mailing list "{name}" with the contacts {contacts:list}',
+    '我新建包含联系人{contacts:list}的邮件列表"{name}"',
 )
-def mailing_list_with_contacts(crm: CRM, name: str, first: str, second: str) -> None:
-    crm.campaigns.add_mailing_list(name, [first, second])
+def mailing_list_with_contacts(crm: CRM, name: str, contacts: list[str]) -> None:
+    """Create a mailing list holding these contacts."""
+    crm.campaigns.add_mailing_list(name, contacts)
 
 
 @when(
@@ -102,29 +101,20 @@ def mailing_list_with_contacts(crm: CRM, name: str, first: str, second: str) -> 
     '我把联系人"{contact}"加入邮件列表"{name}"',
 )
 def add_to_mailing_list(crm: CRM, contact: str, name: str) -> None:
+    """Add a contact to a mailing list."""
     crm.campaigns.add_to_mailing_list(name, [contact])
 
 
 @when("I try to create a mailing list with an empty name", "我尝试新建一个名称为空的邮件列表")
 def try_unnamed_mailing_list(crm: CRM, scenario_context: dict[str, Any]) -> None:
+    """Try to save a mailing list with an empty name."""
     scenario_context["mailing_lists_before"] = crm.campaigns.count_mailing_lists()
     attempt(scenario_context, crm.campaigns.add_mailing_list, "")
 
 
-@then('the mailing list "{name}" holds exactly "{contact}"', '邮件列表"{name}"只包含"{contact}"')
-def mailing_list_holds_one(crm: CRM, scenario_context: dict[str, Any], name: str, contact: str) -> None:
-    _assert_members(crm, scenario_context, name, [contact])
-
-
-@then(
-    'the mailing list "{name}" holds exactly "{first}" and "{second}"',
-    '邮件列表"{name}"只包含"{first}"和"{second}"',
-)
-def mailing_list_holds_two(crm: CRM, scenario_context: dict[str, Any], name: str, first: str, second: str) -> None:
-    _assert_members(crm, scenario_context, name, [first, second])
-
-
-def _assert_members(crm: CRM, scenario_context: dict[str, Any], name: str, expected: list[str]) -> None:
+@then('the mailing list "{name}" holds exactly {expected:list}', '邮件列表"{name}"只包含{expected:list}')
+def mailing_list_holds(crm: CRM, scenario_context: dict[str, Any], name: str, expected: list[str]) -> None:
+    """The mailing list holds these contacts and no other, each with the address this scenario gave."""
     found = crm.campaigns.mailing_list(name)
     assert found is not None, f'no mailing list "{name}" in the CRM'
     shown = [member.name for member in found.contacts]
@@ -139,6 +129,7 @@ def _assert_members(crm: CRM, scenario_context: dict[str, Any], name: str, expec
 
 @then("no mailing list was saved", "没有保存任何邮件列表")
 def no_mailing_list_saved(crm: CRM, scenario_context: dict[str, Any]) -> None:
+    """The number of mailing lists did not change (the refused form saved nothing)."""
     assert crm.campaigns.count_mailing_lists() == scenario_context["mailing_lists_before"], (
         "the number of mailing lists changed although the form was refused"
     )
@@ -156,6 +147,7 @@ def no_mailing_list_saved(crm: CRM, scenario_context: dict[str, Any]) -> None:
     '我新建邮件模板"{name}"，主题为"{subject}"，正文为"{body}"',
 )
 def email_template(crm: CRM, name: str, subject: str, body: str) -> None:
+    """Create an email template; personalised fields are written [first name] / [名字]."""
     crm.campaigns.add_template(name, business_text(subject), business_text(body))
 
 
@@ -164,6 +156,7 @@ def email_template(crm: CRM, name: str, subject: str, body: str) -> None:
     '我尝试新建邮件模板"{name}"，主题为"{subject}"，正文为"{body}"',
 )
 def try_email_template(crm: CRM, scenario_context: dict[str, Any], name: str, subject: str, body: str) -> None:
+    """Try to save an email template the CRM may refuse."""
     attempt(scenario_context, crm.campaigns.add_template, name, business_text(subject), business_text(body))
 
 
@@ -172,6 +165,7 @@ def try_email_template(crm: CRM, scenario_context: dict[str, Any], name: str, su
     '我尝试新建主题为空的邮件模板"{name}"，正文为"{body}"',
 )
 def try_email_template_without_subject(crm: CRM, scenario_context: dict[str, Any], name: str, body: str) -> None:
+    """Try to save an email template with an empty subject."""
     attempt(scenario_context, crm.campaigns.add_template, name, "", business_text(body))
 
 
@@ -180,6 +174,7 @@ def try_email_template_without_subject(crm: CRM, scenario_context: dict[str, Any
     '邮件模板"{name}"的主题为"{subject}"',
 )
 def template_has_subject(crm: CRM, name: str, subject: str) -> None:
+    """The email template has that subject."""
     found = crm.campaigns.template(name)
     assert found is not None, f'no email template "{name}" in the CRM'
     assert found.subject == business_text(subject), f"the template's subject is {found.subject!r}, not {subject!r}"
@@ -190,6 +185,7 @@ def template_has_subject(crm: CRM, name: str, subject: str) -> None:
     '邮件模板"{name}"的正文为"{body}"',
 )
 def template_has_body(crm: CRM, name: str, body: str) -> None:
+    """The email template has that body."""
     found = crm.campaigns.template(name)
     assert found is not None, f'no email template "{name}" in the CRM'
     assert found.body == business_text(body), f"the template's body is {found.body!r}, not {business_text(body)!r}"
@@ -200,18 +196,21 @@ def template_has_body(crm: CRM, name: str, body: str) -> None:
     "系统提示正文使用了无法填写的字段",
 )
 def told_unknown_field(scenario_context: dict[str, Any]) -> None:
+    """The CRM refused the template with a message at the body (a field it cannot fill)."""
     rejection = refusal(scenario_context)
     assert rejection.errors.get("body"), f"no error shown next to the body; errors: {rejection.errors}"
 
 
 @then("I am told the subject is required", "系统提示主题为必填项")
 def told_subject_required(scenario_context: dict[str, Any]) -> None:
+    """The CRM refused the form with a message at the subject."""
     rejection = refusal(scenario_context)
     assert rejection.errors.get("subject"), f"no error shown next to the subject; errors: {rejection.errors}"
 
 
 @then('no email template "{name}" was saved', '没有保存邮件模板"{name}"')
 def no_template_saved(crm: CRM, name: str) -> None:
+    """No email template of that name was saved."""
     assert crm.campaigns.template(name) is None, f'an email template "{name}" was saved'
 
 
@@ -219,45 +218,44 @@ def no_template_saved(crm: CRM, name: str) -> None:
 
 
 @given(
-    'a marketing campaign "{name}" for the mailing list "{mailing_list}"',
-    '已有针对邮件列表"{mailing_list}"的营销活动"{name}"',
-)
-def campaign_for_list(crm: CRM, name: str, mailing_list: str) -> None:
-    crm.campaigns.add_campaign(name, [mailing_list])
-
-
-@given(
-    'a marketing campaign "{name}" for the mailing lists "{first}" and "{second}"',
-    '已有针对邮件列表"{first}"和"{second}"的营销活动"{name}"',
+    'a marketing campaign "{name}" for the mailing list {mailing_lists:list}',
+    'a marketing campaign "{name}" for the mailing lists {mailing_lists:list}',
+    '已有针对邮件列表{mailing_lists:list}的营销活动"{name}"',
 )
 @when(
-    'I create the marketing campaign "{name}" for the mailing lists "{first}" and "{second}"',
-    '我新建针对邮件列表"{first}"和"{second}"的营销活动"{name}"',
+    'I create the marketing campaign "{name}" for the mailing list {mailing_lists:list}',
+    'I create the marketing campaign "{name}" for the mailing lists {mailing_lists:list}',
+    '我新建针对邮件列表{mailing_lists:list}的营销活动"{name}"',
 )
-def campaign_for_lists(crm: CRM, name: str, first: str, second: str) -> None:
-    crm.campaigns.add_campaign(name, [first, second])
+def campaign_for_lists(crm: CRM, name: str, mailing_lists: list[str]) -> None:
+    """Create a marketing campaign aimed at these mailing lists."""
+    crm.campaigns.add_campaign(name, mailing_lists)
 
 
 @when("I try to create a marketing campaign with an empty name", "我尝试新建一个名称为空的营销活动")
 def try_unnamed_campaign(crm: CRM, scenario_context: dict[str, Any]) -> None:
+    """Try to save a marketing campaign with an empty name."""
     scenario_context["campaigns_before"] = crm.campaigns.count_campaigns()
     attempt(scenario_context, crm.campaigns.add_campaign, "")
 
 
 @then(
-    'the marketing campaign "{name}" targets exactly the mailing lists "{first}" and "{second}"',
-    '营销活动"{name}"只针对邮件列表"{first}"和"{second}"',
+    'the marketing campaign "{name}" targets exactly the mailing list {mailing_lists:list}',
+    'the marketing campaign "{name}" targets exactly the mailing lists {mailing_lists:list}',
+    '营销活动"{name}"只针对邮件列表{mailing_lists:list}',
 )
-def campaign_targets(crm: CRM, name: str, first: str, second: str) -> None:
+def campaign_targets(crm: CRM, name: str, mailing_lists: list[str]) -> None:
+    """The campaign is aimed at these mailing lists and no other."""
     found = crm.campaigns.campaign(name)
     assert found is not None, f'no marketing campaign "{name}" in the CRM'
-    assert sorted(found.mailing_lists) == sorted([first, second]), (
-        f'the campaign "{name}" targets {list(found.mailing_lists)}, expected exactly {[first, second]}'
+    assert sorted(found.mailing_lists) == sorted(mailing_lists), (
+        f'the campaign "{name}" targets {list(found.mailing_lists)}, expected exactly {mailing_lists}'
     )
 
 
 @then("no marketing campaign was saved", "没有保存任何营销活动")
 def no_campaign_saved(crm: CRM, scenario_context: dict[str, Any]) -> None:
+    """The number of marketing campaigns did not change (the refused form saved nothing)."""
     assert crm.campaigns.count_campaigns() == scenario_context["campaigns_before"], (
         "the number of marketing campaigns changed although the form was refused"
     )
@@ -271,6 +269,7 @@ def no_campaign_saved(crm: CRM, scenario_context: dict[str, Any]) -> None:
     '我使用邮件模板"{template}"发送营销活动"{name}"',
 )
 def send_campaign(crm: CRM, scenario_context: dict[str, Any], name: str, template: str) -> None:
+    """Send a marketing campaign with an email template."""
     crm.campaigns.send(name, template)
     scenario_context["sent_campaign"] = name
 
@@ -280,35 +279,36 @@ def send_campaign(crm: CRM, scenario_context: dict[str, Any], name: str, templat
     '我尝试不选邮件模板发送营销活动"{name}"',
 )
 def try_send_without_template(crm: CRM, scenario_context: dict[str, Any], name: str) -> None:
+    """Try to send a marketing campaign without choosing an email template."""
     attempt(scenario_context, crm.campaigns.send, name, None)
 
 
 @then("I am told the email template is required", "系统提示邮件模板为必填项")
 def told_template_required(scenario_context: dict[str, Any]) -> None:
+    """The CRM refused the sending with a message at the email template."""
     rejection = refusal(scenario_context)
     assert rejection.errors.get("template"), f"no error shown next to the email template; errors: {rejection.errors}"
 
 
 @then('the marketing campaign "{name}" has no sending', '营销活动"{name}"没有任何发送记录')
 def campaign_has_no_sending(crm: CRM, name: str) -> None:
+    """The marketing campaign has no sending."""
     sendings = crm.campaigns.sendings(name)
     assert not sendings, f'the campaign "{name}" has {len(sendings)} sending(s): {sendings}'
 
 
 @then(
-    'exactly "{first}" and "{second}" each receive one email',
-    '只有"{first}"和"{second}"各收到一封邮件',
+    "exactly {recipients:list} each receive one email",
+    "只有{recipients:list}各收到一封邮件",
 )
 def exactly_these_receive(
-    crm: CRM, scenario_context: dict[str, Any], delivered_mail: MailSink, first: str, second: str
+    crm: CRM, scenario_context: dict[str, Any], delivered_mail: MailSink, recipients: list[str]
 ) -> None:
+    """The campaign's emails reach these contacts, one each, and nobody else."""
     addresses = contacts_known(scenario_context)
-    expected = {addresses[name] for name in (first, second)}
+    expected = {addresses[name] for name in recipients}
     assert None not in expected, "a recipient named here has no email address in this scenario"
-    delivered_mail.wait_for(len(expected), timeout=SENDING_TIMEOUT)
-    # Mail arriving is not the end of the sending: wait until the CRM says it is done, so that an
-    # extra email sent after the expected ones is counted too.
-    sending = crm.campaigns.wait_until_sent(scenario_context["sent_campaign"], timeout=SENDING_TIMEOUT)
+    sending = _sent(crm, scenario_context, delivered_mail, len(expected))
     received = Counter(recipient for message in delivered_mail.messages for recipient in message.recipients)
     assert set(received) == expected, (
         f"the CRM sent to {sorted(received)}, expected exactly {sorted(str(a) for a in expected)} "
@@ -319,8 +319,28 @@ def exactly_these_receive(
     scenario_context["delivered"] = delivered_mail.messages
 
 
+@then("exactly {count:d} emails are delivered", "恰好送达{count:d}封邮件")
+def exactly_count_delivered(crm: CRM, scenario_context: dict[str, Any], delivered_mail: MailSink, count: int) -> None:
+    """The test mail server receives exactly that many emails from the campaign sent."""
+    sending = _sent(crm, scenario_context, delivered_mail, count)
+    received = len(delivered_mail.messages)
+    assert received == count, (
+        f"{received} emails were delivered, expected exactly {count} (sending state: {sending.state})"
+    )
+    scenario_context["delivered"] = delivered_mail.messages
+
+
+def _sent(crm: CRM, scenario_context: dict[str, Any], delivered_mail: MailSink, count: int) -> Sending:
+    """Wait for ``count`` emails, then for the CRM to say the sending is over; the sending."""
+    delivered_mail.wait_for(count, timeout=SENDING_TIMEOUT)
+    # Mail arriving is not the end of the sending: wait until the CRM says it is done, so that an
+    # extra email sent after the expected ones is counted too.
+    return crm.campaigns.wait_until_sent(scenario_context["sent_campaign"], timeout=SENDING_TIMEOUT)
+
+
 @then('every email has the subject "{subject}"', '每封邮件的主题都是"{subject}"')
 def every_subject(scenario_context: dict[str, Any], subject: str) -> None:
+    """Every email delivered has that subject."""
     for message in _delivered(scenario_context):
         assert message.subject == subject, f"the email to {message.recipients} has the subject {message.subject!r}"
 
@@ -330,6 +350,7 @@ def every_subject(scenario_context: dict[str, Any], subject: str) -> None:
     '每封邮件都以"{greeting}"称呼收件人',
 )
 def each_greets(scenario_context: dict[str, Any], greeting: str) -> None:
+    """Each email delivered greets its recipient with the greeting, its fields filled for that recipient."""
     name_of = {address: name for name, address in contacts_known(scenario_context).items() if address}
     for message in _delivered(scenario_context):
         for address in message.recipients:
@@ -342,15 +363,16 @@ def each_greets(scenario_context: dict[str, Any], greeting: str) -> None:
 
 
 @then(
-    'the marketing campaign "{name}" shows its emails were sent to "{first}" and "{second}"',
-    '营销活动"{name}"显示邮件已发送给"{first}"和"{second}"',
+    'the marketing campaign "{name}" shows its emails were sent to {recipients:list}',
+    '营销活动"{name}"显示邮件已发送给{recipients:list}',
 )
-def campaign_shows_sent_to(crm: CRM, name: str, first: str, second: str) -> None:
+def campaign_shows_sent_to(crm: CRM, name: str, recipients: list[str]) -> None:
+    """The campaign's latest sending lists exactly these recipients, each email reported as sent."""
     sendings = crm.campaigns.sendings(name)
     assert sendings, f'the campaign "{name}" shows no sending'
     latest = sendings[0]
-    recipients = sorted(email.recipient for email in latest.emails)
-    assert recipients == sorted([first, second]), f"the sending lists {recipients}, expected {sorted([first, second])}"
+    listed = sorted(email.recipient for email in latest.emails)
+    assert listed == sorted(recipients), f"the sending lists {listed}, expected {sorted(recipients)}"
     unsent = [f"{email.recipient}: {email.status}" for email in latest.emails if not email.sent]
     assert not unsent, f"the CRM does not report every email as sent: {unsent}"
 
