@@ -1,20 +1,29 @@
-"""Feature-file checks: syntax errors, duplicate scenario names, undefined steps with suggestions."""
+"""Feature-file checks: syntax errors, duplicate scenario names, undefined and ambiguous steps with
+suggestions, typed values, closed sets and quotes — each one line, before anything runs."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from pytest_bdd.parser import Step
 
-from signoff import lint
+from signoff import lint, vocabulary
 
 ROOT = Path(__file__).parents[2]
+HEADER = "Feature: T\n  Scenario: S\n"
+ZH_HEADER = "# language: zh-CN\n功能: 客户\n  场景: 一\n"
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def problems_of(tmp_path: Path, steps: str, header: str = HEADER) -> list[str]:
+    path = write(tmp_path, "t.feature", header + steps)
+    return [f"{problem.line}: {problem.message}" for problem in lint.check_features([path])]
 
 
 def test_the_shipped_features_have_no_problem() -> None:
@@ -37,14 +46,233 @@ def test_undefined_step_names_file_line_and_nearest_phrasing(tmp_path: Path) -> 
 
 
 def test_undefined_chinese_step_suggests_chinese_phrasing(tmp_path: Path) -> None:
-    path = write(
-        tmp_path,
-        "zh.feature",
-        '# language: zh-CN\n功能: 客户\n  场景: 一\n    当 我新建公司"华东"\n',
+    [problem] = problems_of(tmp_path, '    当 我新建公司"华东"\n', ZH_HEADER)
+    assert problem.startswith("4: ")
+    assert '当 我新增公司"{name}"' in problem
+
+
+# ----------------------------------------------------------------------------- keywords
+
+
+@pytest.mark.parametrize(
+    "step",
+    [
+        'Then I add an organisation "Acme"',
+        'Given I add an organisation "Acme"',
+        'When an organisation "Acme"',
+        'When I add an organisation "Acme"\n    But the organisation "Acme" exists',
+        "Then I sign in as the administrator",
+    ],
+)
+def test_a_phrasing_is_found_after_any_keyword(tmp_path: Path, step: str) -> None:
+    assert problems_of(tmp_path, f"    {step}\n") == []
+
+
+def test_a_chinese_phrasing_is_found_after_any_keyword(tmp_path: Path) -> None:
+    assert problems_of(tmp_path, '    那么 我新增公司"华东"\n    假如 公司"华东"存在\n', ZH_HEADER) == []
+
+
+def test_the_same_words_after_a_keyword_declaring_neither_are_ambiguous(tmp_path: Path) -> None:
+    [problem] = problems_of(tmp_path, "    When I am not signed in\n")
+    assert problem.startswith('3: ambiguous step "When I am not signed in": it fits ')
+    assert "Given I am not signed in | Then I am not signed in" in problem
+
+
+def test_the_keyword_written_decides_between_two_meanings(tmp_path: Path) -> None:
+    assert problems_of(tmp_path, "    Given I am not signed in\n    Then I am not signed in\n") == []
+
+
+# ----------------------------------------------------------------------------- values
+
+
+@pytest.mark.parametrize(
+    ("step", "message"),
+    [
+        (
+            'Given an opportunity "Big" for "Acme" with estimated sales of banana',
+            '3: "banana" is not an amount (write it like 12,500 or 1,234.56)',
+        ),
+        (
+            'When I create the task "Call" for the organisation "Acme" on next Tuesday-ish from 10:00 to 11:00',
+            '3: "next Tuesday-ish" is not a date (write it like 2030-03-14)',
+        ),
+        (
+            'When I create the task "Call" for the organisation "Acme" on 2030-03-14 from 10:00 to 24:30',
+            '3: "24:30" is not a time (write it like 09:30, on the 24-hour clock)',
+        ),
+        (
+            'Given a contact "Ada Lovelace" with the email address "ada-at-example"',
+            '3: "ada-at-example" is not an email address (write it like li.lei@example.cn)',
+        ),
+        ("Then adding an organisation takes at most many actions", '3: "many" is not a whole number'),
+        (
+            "Given I am on the dashboard",
+            '3: unknown screen "dashboard"; valid screens: home, home screen, home page, organisation list',
+        ),
+        ("When I open the invoices", '3: unknown module "invoices"; valid modules: contacts, contact list'),
+        ('When I mark the organisation "Acme" as a partner', '3: unknown status "partner"; valid statuss: customer'),
+        ('When I move the opportunity "Big" to "Closing"', '3: unknown phase "Closing"; valid phases: forthcoming'),
+        ('Then the task "Call" is about the organisation "Acme"', ""),
+        ('Then the gala "Call" is about the organisation "Acme"', '3: unknown activity kind "gala"; valid'),
+        ('When I create a role "R" that may view and fly every record', '3: unknown action "fly"; valid actions: view'),
+        ('When I try to open the configuration page "Billing"', '3: unknown configuration page "Billing"'),
+        ("Then I am told the nickname is already taken", '3: unknown unique field "nickname"; valid unique fields:'),
+    ],
+)
+def test_each_bad_value_is_one_line(tmp_path: Path, step: str, message: str) -> None:
+    found = problems_of(tmp_path, f"    {step}\n")
+    if not message:
+        assert found == []
+        return
+    [problem] = found
+    assert problem.startswith(message)
+
+
+def test_a_chinese_bad_value_lists_the_chinese_words(tmp_path: Path) -> None:
+    [problem] = problems_of(tmp_path, '    当 我将公司"华东"标记为合作伙伴\n', ZH_HEADER)
+    assert problem == '4: unknown status "合作伙伴"; valid statuss: 客户, 潜在客户, 可疑客户, 待确认线索'
+
+
+def test_two_bad_values_are_two_lines(tmp_path: Path) -> None:
+    found = problems_of(
+        tmp_path, '    When I record estimated sales of lots and made sales of more for the opportunity "Big"\n'
     )
-    [problem] = lint.check_features([path])
-    assert problem.line == 4
-    assert '我新增公司"{name}"' in problem.message
+    assert found == [
+        '3: "lots" is not an amount (write it like 12,500 or 1,234.56)',
+        '3: "more" is not an amount (write it like 12,500 or 1,234.56)',
+    ]
+
+
+def test_a_slot_does_not_swallow_the_rest_of_the_line(tmp_path: Path) -> None:
+    [problem] = problems_of(
+        tmp_path, '    When I add an opportunity "Big" for "Acme" with estimated sales of 50, a probability of 10%\n'
+    )
+    assert "undefined step" in problem
+    assert "nearest existing phrasing: When I add an opportunity" in problem
+
+
+# ----------------------------------------------------------------------------- quotes and lists
+
+
+@pytest.mark.parametrize(
+    "step",
+    ['When I add an organisation "Acme"', "When I add an organisation “Acme”", "When I add an organisation 「Acme」"],
+)
+def test_every_accepted_quote_style_is_fine(tmp_path: Path, step: str) -> None:
+    assert problems_of(tmp_path, f"    {step}\n") == []
+
+
+@pytest.mark.parametrize(
+    ("step", "message"),
+    [
+        ('When I add an organisation “Acme"', '“Acme" is opened with “ and closed with "'),
+        ("When I add an organisation ‘Acme’", "‘ is not a quote mark that opens a value"),
+    ],
+)
+def test_mismatched_or_unknown_quotes_are_one_line(tmp_path: Path, step: str, message: str) -> None:
+    [problem] = problems_of(tmp_path, f"    {step}\n")
+    assert problem.startswith(f'3: the quote marks of "{step}": ')
+    assert message in problem
+
+
+def test_lists_of_any_length_are_fine(tmp_path: Path) -> None:
+    steps = (
+        '    Given a mailing list "Four" with the contacts "A B", "C D", "E F" and "G H"\n'
+        '    Then the mailing list "Four" holds exactly "A B", "C D", "E F" and "G H"\n'
+        '    And the team "north" has the members "a", "b" and "c"\n'
+        '    And the contact list shows "A B"\n'
+    )
+    assert problems_of(tmp_path, steps) == []
+    assert problems_of(tmp_path, '    那么 联系人列表显示"甲"、"乙"和"丙"\n', ZH_HEADER) == []
+
+
+def test_a_count_is_checked(tmp_path: Path) -> None:
+    assert problems_of(tmp_path, "    Then exactly 3 emails are delivered\n") == []
+    [problem] = problems_of(tmp_path, "    Then exactly three emails are delivered\n")
+    assert problem.startswith('3: "three" is not a whole number')
+
+
+# ----------------------------------------------------------------------------- suggestions
+
+
+def test_up_to_three_suggestions_whatever_their_keyword(tmp_path: Path) -> None:
+    [problem] = problems_of(tmp_path, '    Then I add a organisation "Acme" twice\n')
+    assert 'nearest existing phrasing: Then I add an organisation "{name}"' in problem
+    assert "; also near: " in problem
+    assert problem.count(" | ") <= 1
+
+
+def test_when_nothing_is_near_it_says_so_and_lists_the_nearest_module(tmp_path: Path) -> None:
+    [problem] = problems_of(tmp_path, '    Then the contact "李雷" has the phone "0086-10-12345678"\n')
+    assert "nearest existing phrasing" not in problem
+    assert 'mentions "phone"; its steps: ' in problem
+    assert 'I delete the contact "{full_name}"' in problem
+    assert problem.endswith("; every step: signoff steps")
+
+
+def test_when_nothing_chinese_is_near_it_says_so_in_chinese(tmp_path: Path) -> None:
+    [problem] = problems_of(tmp_path, '    那么 联系人"李雷"的手机是"123"\n', ZH_HEADER)
+    assert 'mentions "手机"; its steps: ' in problem
+    assert '不存在联系人"{full_name}"' in problem
+    assert " I " not in problem.split("its steps: ")[1]
+
+
+def test_a_chinese_file_without_its_language_line_is_told_so(tmp_path: Path) -> None:
+    [problem] = problems_of(tmp_path, "", '功能: 客户\n  场景: 一\n    当 我新增公司"华东"\n')
+    assert "malformed feature file" in problem
+    assert problem.endswith('the file is written in Chinese: put "# language: zh-CN" on its first line')
+
+
+def test_an_english_malformed_file_gets_no_language_hint(tmp_path: Path) -> None:
+    [problem] = problems_of(tmp_path, "", "Feature: Bad\n  Scenario: One\n    Given x\n  Scenariox: Two\n")
+    assert "language" not in problem
+
+
+def _step(text: str) -> Step:
+    return Step(name=text, type="then", indent=4, line_number=3, keyword="Then ")
+
+
+@pytest.mark.parametrize(
+    ("text", "near"),
+    [
+        ('I add a organisation "Acme"', True),  # a slip
+        ("I sign in as the admin", True),  # a shortened word
+        ("the organisation list shows 3 organisations", True),  # a plural
+        ('the contact "X" has the phone "1"', False),  # another subject, alike wording
+        ('I change the phone of the contact "X" to "1"', False),  # very alike, but "phone" is not "last name"
+        ("I sort the organisation list by city", False),  # too different
+        ('我新建公司"华东"', True),
+        ('联系人"李雷"的手机是"123"', False),
+    ],
+)
+def test_the_similarity_cut_off(text: str, near: bool) -> None:
+    lint.load_step_definitions()
+    language = vocabulary.language_of(text)
+    [(score, best)] = lint.nearest_phrasings(text, language, 1)
+    assert lint.is_near(text, best, score) is near, (score, best.text)
+
+
+def test_the_cut_off_is_a_threshold_of_similarity() -> None:
+    lint.load_step_definitions()
+    [phrasing] = [p for p in vocabulary.phrasings() if p.text == 'I add an organisation "{name}"']
+    assert lint.is_near('I add a organisation "Acme"', phrasing, lint.NEAR["en"])
+    assert not lint.is_near('I add a organisation "Acme"', phrasing, lint.NEAR["en"] - 0.01)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('the organisation "X" is present', 'the organisation "{name}" exists'),
+        ("I sign in as the admin", "I sign in as the administrator"),
+    ],
+)
+def test_nearest_phrasings_are_in_the_suggestions(text: str, expected: str) -> None:
+    lint.load_step_definitions()
+    assert expected in [p.phrase.display for _score, p in lint.nearest_phrasings(text, "en")]
+    assert lint.undefined_step_message(_step(text), "x.feature").count(f"Then {expected}") == 1
+
+
+# ----------------------------------------------------------------------------- files
 
 
 def test_malformed_feature_is_one_line_with_its_line_number(tmp_path: Path) -> None:
@@ -77,13 +305,11 @@ def test_outline_steps_are_checked_with_their_examples(tmp_path: Path) -> None:
     assert lint.check_features([path]) == []
 
 
-@pytest.mark.parametrize(
-    ("step_type", "text", "expected"),
-    [
-        ("then", 'the organisation "X" is present', 'Then the organisation "{name}" exists'),
-        ("when", "I sign in as the admin", "When I sign in as the administrator"),
-    ],
-)
-def test_nearest_phrasing(step_type: str, text: str, expected: str) -> None:
-    lint.load_step_definitions()
-    assert lint.nearest_phrasing(step_type, text) == expected
+def test_a_bad_background_step_is_reported_once(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "bg.feature",
+        "Feature: B\n  Background:\n    Given I am signed in as the admin\n"
+        "  Scenario: One\n    Given I am not signed in\n  Scenario: Two\n    Given I am not signed in\n",
+    )
+    assert [problem.line for problem in lint.check_features([path])] == [3]
