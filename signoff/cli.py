@@ -3,6 +3,7 @@
     signoff run                 accept the target of the plan: check features, start the CRM,
                                 run every feature in the browsers, write Allure results and reports
     signoff check               check the plan and the feature files, run nothing
+    signoff steps [--markdown PATH]   the step catalogue: every phrasing, English and Chinese
     signoff target up|down|reset|status
     signoff report              build the HTML report from existing Allure results
 
@@ -86,6 +87,11 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("features", nargs="*")
     check.set_defaults(handler=command_check)
 
+    steps = commands.add_parser("steps", help="print the step catalogue: every phrasing, in English and Chinese")
+    steps.add_argument("features", nargs="*", help="features to take examples from (default: the plan's)")
+    steps.add_argument("--markdown", metavar="PATH", default=None, help="write it as Markdown to PATH instead")
+    steps.set_defaults(handler=command_steps)
+
     target = commands.add_parser("target", help="manage the CRM under test")
     target.add_argument("action", choices=("up", "down", "reset", "status"))
     target.add_argument("--label", default="cli", help="instance label (several can run side by side)")
@@ -121,6 +127,26 @@ def command_check(args: argparse.Namespace) -> int:
     print(
         f"{len(lint.find_feature_files(paths))} feature files: well formed, every step defined, every function point known"
     )
+    return EXIT_OK
+
+
+def command_steps(args: argparse.Namespace) -> int:
+    from signoff import step_catalogue
+
+    plan = load_plan(args.plan)
+    _ensure_project_on_path(plan)
+    entries = step_catalogue.build(_feature_paths(plan, args.features), project_root(plan))
+    if args.markdown is None:
+        sys.stdout.write(step_catalogue.render_text(entries))
+        return EXIT_OK
+    path = Path(args.markdown)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(step_catalogue.render_markdown(entries), encoding="utf-8")
+    except OSError as error:
+        print(f"signoff: cannot write the step catalogue to {path}: {error.strerror}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"step catalogue: {path} ({len(entries)} steps)")
     return EXIT_OK
 
 
