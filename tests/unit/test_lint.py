@@ -313,3 +313,26 @@ def test_a_bad_background_step_is_reported_once(tmp_path: Path) -> None:
         "  Scenario: One\n    Given I am not signed in\n  Scenario: Two\n    Given I am not signed in\n",
     )
     assert [problem.line for problem in lint.check_features([path])] == [3]
+
+
+def test_signoff_check_exits_2_with_one_line_per_bad_value(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from signoff import cli
+
+    monkeypatch.chdir(ROOT)
+    path = write(
+        tmp_path,
+        "bad.feature",
+        HEADER + '    Given an opportunity "Big" for "Acme" with estimated sales of banana\n'
+        "    And I am on the dashboard\n",
+    )
+    assert cli.main(["check", str(path)]) == cli.EXIT_USAGE
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines == [
+        f'signoff: {path}:3: "banana" is not an amount (write it like 12,500 or 1,234.56)',
+        f'signoff: {path}:4: unknown screen "dashboard"; valid screens: '
+        "home, home screen, home page, organisation list, list of organisations, contact list, list of contacts, "
+        "new organisation form, organisation form, new contact form, contact form, opportunity list, activity list, "
+        "calendar, trash",
+    ]
