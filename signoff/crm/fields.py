@@ -1,0 +1,174 @@
+"""Record fields by their business names, in English and Chinese: the one field vocabulary of the kit.
+
+Analysts write fields the way the glossary (``shared/GLOSSARY.md``) names them - ``phone`` / ``电话``,
+``postcode`` / ``邮编``, ``job title`` / ``职位`` - in steps, data tables and data files. This module
+turns such a name into a canonical field key (``phone``, ``postcode``, ``job_title``) and knows which
+keys each record type has. It knows no CRM: an adapter maps the canonical keys to its own fields
+(``pages/<crm>/fields.py``) and says which of them it supports.
+
+An unknown name is an error that lists the known names for that record type
+(:func:`field_named`), so ``signoff check`` and a data file's header can say so in one line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Final, Literal
+
+RecordType = Literal["organisation", "contact", "opportunity", "activity"]
+RECORD_TYPES: Final[tuple[RecordType, ...]] = ("organisation", "contact", "opportunity", "activity")
+
+#: Business names of the record types, English and Chinese, to the canonical record type.
+RECORD_TYPE_NAMES: Final[dict[str, RecordType]] = {
+    "organisation": "organisation",
+    "organisations": "organisation",
+    "organization": "organisation",
+    "company": "organisation",
+    "companies": "organisation",
+    "公司": "organisation",
+    "组织": "organisation",
+    "contact": "contact",
+    "contacts": "contact",
+    "联系人": "contact",
+    "opportunity": "opportunity",
+    "opportunities": "opportunity",
+    "商机": "opportunity",
+    "activity": "activity",
+    "activities": "activity",
+    "活动": "activity",
+    "日程": "activity",
+}
+
+
+@dataclass(frozen=True)
+class BusinessField:
+    """One field as analysts name it: canonical key, English and Chinese names, other spellings."""
+
+    key: str
+    english: str
+    chinese: str
+    #: Other words analysts use for it (plural forms, synonyms from the glossary).
+    aliases: tuple[str, ...] = ()
+    #: ``text``, ``email``, ``phone``, ``url``, ``date``, ``datetime``, ``amount``, ``percent``,
+    #: ``record`` (names another record), ``user``, ``choice``: how a value is read and compared.
+    kind: str = "text"
+
+    def names(self) -> tuple[str, ...]:
+        return (self.english, self.chinese, *self.aliases)
+
+
+_FIELDS: Final[tuple[BusinessField, ...]] = (
+    BusinessField("name", "name", "名称", ("company name", "公司名称")),
+    BusinessField("first_name", "first name", "名", ("given name",)),
+    BusinessField("last_name", "last name", "姓", ("family name", "surname")),
+    BusinessField("full_name", "full name", "姓名"),
+    BusinessField("job_title", "job title", "职位", ("position",)),
+    BusinessField("phone", "phone", "电话", ("phone number", "telephone", "电话号码"), kind="phone"),
+    BusinessField("mobile", "mobile", "手机", ("mobile phone", "手机号码"), kind="phone"),
+    BusinessField("fax", "fax", "传真", kind="phone"),
+    BusinessField("email", "email", "邮箱", ("email address", "e-mail", "电子邮箱", "电子邮件"), kind="email"),
+    BusinessField("website", "website", "网站", ("web site", "url"), kind="url"),
+    BusinessField("address", "address", "地址", ("street", "街道")),
+    BusinessField("city", "city", "城市"),
+    BusinessField("postcode", "postcode", "邮编", ("postal code", "zip code", "zip", "邮政编码")),
+    BusinessField("country", "country", "国家"),
+    BusinessField("description", "description", "描述", ("notes", "备注")),
+    BusinessField("birthday", "birthday", "生日", ("date of birth", "出生日期"), kind="date"),
+    BusinessField("owner", "owner", "负责人", ("assigned to",), kind="user"),
+    BusinessField("organisation", "organisation", "公司", ("company", "employer", "organization", "组织"), kind="record"),
+    BusinessField("status", "status", "状态", kind="choice"),
+    BusinessField("estimated_sales", "estimated sales", "预计销售额", kind="amount"),
+    BusinessField("made_sales", "made sales", "实际销售额", kind="amount"),
+    BusinessField("probability", "probability", "赢单概率", kind="percent"),
+    BusinessField("closing_date", "closing date", "预计成交日期", ("expected closing date",), kind="date"),
+    BusinessField("sales_phase", "sales phase", "销售阶段", ("phase",), kind="choice"),
+    BusinessField("target", "target", "目标客户", kind="record"),
+    BusinessField("title", "title", "标题", ("subject of the activity",)),
+    BusinessField("start", "start", "开始", ("start time", "开始时间"), kind="datetime"),
+    BusinessField("end", "end", "结束", ("end time", "结束时间"), kind="datetime"),
+    BusinessField("participants", "participants", "参与人", ("participant",), kind="record"),
+    BusinessField("activity_type", "type", "类型", ("activity type", "活动类型"), kind="choice"),
+)
+
+#: Which canonical fields each record type has, in the order forms and reports list them.
+RECORD_FIELDS: Final[dict[RecordType, tuple[str, ...]]] = {
+    "organisation": (
+        "name",
+        "phone",
+        "fax",
+        "email",
+        "website",
+        "address",
+        "city",
+        "postcode",
+        "country",
+        "description",
+        "owner",
+        "status",
+    ),
+    "contact": (
+        "first_name",
+        "last_name",
+        "full_name",
+        "job_title",
+        "organisation",
+        "phone",
+        "mobile",
+        "fax",
+        "email",
+        "website",
+        "address",
+        "city",
+        "postcode",
+        "country",
+        "description",
+        "birthday",
+        "owner",
+    ),
+    "opportunity": (
+        "name",
+        "target",
+        "sales_phase",
+        "estimated_sales",
+        "made_sales",
+        "probability",
+        "closing_date",
+        "description",
+        "owner",
+    ),
+    "activity": ("title", "activity_type", "start", "end", "participants", "description", "owner"),
+}
+
+FIELDS: Final[dict[str, BusinessField]] = {field.key: field for field in _FIELDS}
+
+
+def _normalised(name: str) -> str:
+    return " ".join(name.strip().lower().replace("_", " ").split())
+
+
+def record_type_named(name: str) -> RecordType:
+    """The canonical record type for a business name (``公司`` → ``organisation``); ``ValueError`` else."""
+    try:
+        return RECORD_TYPE_NAMES[_normalised(name)]
+    except KeyError:
+        known = ", ".join(name for name in RECORD_TYPE_NAMES if name.isascii() and not name.endswith("s"))
+        raise ValueError(f'unknown record type "{name}"; known: {known}') from None
+
+
+def field_named(name: str, record_type: RecordType) -> BusinessField:
+    """The field of ``record_type`` an analyst means by ``name`` (English, Chinese or an alias).
+
+    ``ValueError`` with the known names of that record type when it has no such field.
+    """
+    wanted = _normalised(name)
+    for key in RECORD_FIELDS[record_type]:
+        field = FIELDS[key]
+        if wanted in (_normalised(word) for word in field.names()) or wanted == _normalised(key):
+            return field
+    raise ValueError(f'a {record_type} has no field "{name}"; known fields: {", ".join(known_names(record_type))}')
+
+
+def known_names(record_type: RecordType, keys: Iterable[str] | None = None) -> list[str]:
+    """``english / 中文`` of each field of ``record_type`` (or of ``keys`` only), for messages."""
+    return [f"{FIELDS[key].english} / {FIELDS[key].chinese}" for key in (keys or RECORD_FIELDS[record_type])]
