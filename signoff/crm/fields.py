@@ -12,8 +12,10 @@ An unknown name is an error that lists the known names for that record type
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Final, Literal
 
 RecordType = Literal["organisation", "contact", "opportunity", "activity"]
@@ -76,7 +78,9 @@ _FIELDS: Final[tuple[BusinessField, ...]] = (
     BusinessField("description", "description", "描述", ("notes", "备注")),
     BusinessField("birthday", "birthday", "生日", ("date of birth", "出生日期"), kind="date"),
     BusinessField("owner", "owner", "负责人", ("assigned to",), kind="user"),
-    BusinessField("organisation", "organisation", "公司", ("company", "employer", "organization", "组织"), kind="record"),
+    BusinessField(
+        "organisation", "organisation", "公司", ("company", "employer", "organization", "组织"), kind="record"
+    ),
     BusinessField("status", "status", "状态", kind="choice"),
     BusinessField("estimated_sales", "estimated sales", "预计销售额", kind="amount"),
     BusinessField("made_sales", "made sales", "实际销售额", kind="amount"),
@@ -172,3 +176,120 @@ def field_named(name: str, record_type: RecordType) -> BusinessField:
 def known_names(record_type: RecordType, keys: Iterable[str] | None = None) -> list[str]:
     """``english / 中文`` of each field of ``record_type`` (or of ``keys`` only), for messages."""
     return [f"{FIELDS[key].english} / {FIELDS[key].chinese}" for key in (keys or RECORD_FIELDS[record_type])]
+
+
+# ----------------------------------------------------------------------------- values and tables
+
+
+def value_problem(field: BusinessField, value: str) -> str | None:
+    """What is wrong with ``value`` for ``field`` (``None``: it can be entered), one line.
+
+    The typed kinds are read by the vocabulary's own readers (one rule per kind); an empty value
+    is always accepted (it leaves the field empty). Phones, text and choices take any text.
+    """
+    from signoff.vocabulary import BadValue, parse_amount, parse_date, parse_datetime, parse_email, parse_percent
+
+    def percent(text: str) -> object:
+        return parse_percent(text if text.rstrip().endswith(("%", "％")) else f"{text}%")
+
+    readers: dict[str, Callable[[str], object]] = {
+        "email": parse_email,
+        "date": parse_date,
+        "datetime": parse_datetime,
+        "amount": parse_amount,
+        "percent": percent,
+    }
+    reader = readers.get(field.kind)
+    if reader is None or not value.strip():
+        return None
+    try:
+        reader(value)
+    except BadValue as error:
+        return f"the {field.english}: {error}"
+    return None
+
+
+def same_value(field: BusinessField, expected: str, shown: str) -> bool:
+    """Whether the CRM shows ``expected`` for ``field``: amounts and percentages by number, the rest exactly.
+
+    Exactly means character for character, blanks at either end aside: a phone number keeps its
+    leading 0 or +, an email its letter case. An amount is the same amount however many decimals
+    the CRM writes (12,500 = 12500.00); a percentage likewise (10% = 10).
+    """
+    if field.kind in ("amount", "percent"):
+        numbers = [_number(text) for text in (expected, shown)]
+        if None not in numbers:
+            return numbers[0] == numbers[1]
+    return expected.strip() == shown.strip()
+
+
+def _number(text: str) -> Decimal | None:
+    cleaned = re.sub(r"[,，\s%％]", "", text)
+    cleaned = re.sub(r"[^\d.\-]", "", cleaned)
+    try:
+        return Decimal(cleaned) if cleaned else None
+    except InvalidOperation:
+        return None
+
+
+def records_from_table(rows: Sequence[Sequence[str]], record_type: RecordType) -> list[dict[str, str]]:
+    """The records of a data table: a header row of field names, then one row per record.
+
+    Each record maps canonical keys to the values written (empty cells are left out). A full name
+    column is split by :func:`signoff.crm.split_name`; explicit first and last name columns are
+    taken as written. ``ValueError`` (one line) for an unknown field, a field named twice, a row
+    of the wrong width, or a value its field cannot take.
+    """
+    if len(rows) < 2:
+        raise ValueError("the table needs a header row of field names and at least one row of values")
+    keys = table_header(rows[0], record_type)
+    records: list[dict[str, str]] = []
+    for number, row in enumerate(rows[1:], start=2):
+        if len(row) != len(keys):
+            raise ValueError(f"row {number} of the table has {len(row)} cells, the header {len(keys)}")
+        records.append(_checked({key: cell for key, cell in zip(keys, row, strict=True) if cell.strip()}, number))
+    return records
+
+
+def values_from_table(rows: Sequence[Sequence[str]], record_type: RecordType) -> dict[str, str]:
+    """A field/value table (two columns, one field per row, an optional header row) as canonical values.
+
+    A header row is recognised by its words (``field | value``, ``字段 | 值``). Empty values are kept:
+    they say the field is empty. ``ValueError`` as :func:`records_from_table`.
+    """
+    if rows and [cell.strip().lower() for cell in rows[0]] in (["field", "value"], ["字段", "值"]):
+        rows = rows[1:]
+    if not rows or any(len(row) != 2 for row in rows):
+        raise ValueError("write the table as two columns, field and value, one field per row")
+    keys = table_header([row[0] for row in rows], record_type)
+    return _checked({key: row[1] for key, row in zip(keys, rows, strict=True)}, None)
+
+
+def table_header(names: Sequence[str], record_type: RecordType) -> list[str]:
+    """The canonical keys of the field names of a table header; ``ValueError`` for an unknown or repeated one."""
+    keys = [field_named(name, record_type).key for name in names]
+    repeated = sorted({key for key in keys if keys.count(key) > 1})
+    if repeated:
+        raise ValueError(f"the table names the {', '.join(FIELDS[key].english for key in repeated)} twice")
+    if "full_name" in keys and ({"first_name", "last_name"} & set(keys)):
+        raise ValueError("give either the full name or the first and last names, not both")
+    return keys
+
+
+def _checked(values: dict[str, str], row: int | None) -> dict[str, str]:
+    for key, value in values.items():
+        problem = value_problem(FIELDS[key], value)
+        if problem:
+            raise ValueError(problem + (f" (row {row})" if row else ""))
+    return values
+
+
+def table_problems(rows: Sequence[Sequence[str]] | None, record_type: RecordType, *, vertical: bool) -> list[str]:
+    """What ``signoff check`` says about a step's data table (empty: none); for steps that take one."""
+    if rows is None:
+        return ["this step needs a data table under it"]
+    try:
+        (values_from_table if vertical else records_from_table)(rows, record_type)
+    except ValueError as error:
+        return [str(error)]
+    return []
