@@ -92,6 +92,13 @@ def _parser() -> argparse.ArgumentParser:
     steps.add_argument("--markdown", metavar="PATH", default=None, help="write it as Markdown to PATH instead")
     steps.set_defaults(handler=command_steps)
 
+    perf = commands.add_parser("perf", help="run one performance profile (smoke, load, stress) and write its report")
+    perf.add_argument("--profile", choices=("smoke", "load", "stress"), default="smoke")
+    perf.add_argument("--allow-host", action="append", default=[], help="a host other than loopback that may be loaded")
+    perf.add_argument("--save-baseline", action="store_true", help="keep this run as the baseline of later runs")
+    perf.add_argument("--no-browser", action="store_true", help="do not open the key pages in a browser at each step")
+    perf.set_defaults(handler=command_perf)
+
     target = commands.add_parser("target", help="manage the CRM under test")
     target.add_argument("action", choices=("up", "down", "reset", "status"))
     target.add_argument("--label", default="cli", help="instance label (several can run side by side)")
@@ -338,6 +345,20 @@ def command_report(args: argparse.Namespace) -> int:
     )
     print(index)
     return EXIT_OK
+
+
+def command_perf(args: argparse.Namespace) -> int:
+    from signoff.performance.cli import run_perf
+
+    plan = load_plan(args.plan)
+    _ensure_project_on_path(plan)
+    return run_perf(
+        plan,
+        args.profile,
+        allow_hosts=args.allow_host,
+        save_baseline=args.save_baseline,
+        browser=not args.no_browser,
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover
