@@ -27,6 +27,7 @@ from pages.creme.customers import (
 )
 from pages.creme.customers_more import CremeCustomersMore
 from pages.creme.fastpath import FormPoster
+from pages.creme.records import CremeRecords
 from pages.creme.sales import CremeSales
 from pages.creme.screens import CremeScreens
 from pages.creme.sign_in_page import SignInPage
@@ -251,3 +252,7 @@ class CremeCRM:
     @cached_property
     def screens(self) -> CremeScreens:
         return CremeScreens(self._page)
+
+    @cached_property
+    def records(self) -> CremeRecords:
+        return CremeRecords(self._page, self.customers)
