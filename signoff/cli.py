@@ -80,6 +80,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=int, default=None, help="parallel workers (default: the plan's)")
     run.add_argument("--screenshots", choices=("on-failure", "every-step"), default=None)
     run.add_argument("--no-report", action="store_true", help="skip the HTML report")
+    run.add_argument(
+        "--shard", metavar="I/N", default=None, help="run shard I of N (whole feature files); merge with report --merge"
+    )
     run.epilog = "Arguments after -- go to pytest, e.g. signoff run -- -k organisation"
     run.set_defaults(handler=command_run)
 
@@ -105,6 +108,13 @@ def _parser() -> argparse.ArgumentParser:
     target.set_defaults(handler=command_target)
 
     report = commands.add_parser("report", help="build the HTML report from Allure results")
+    report.add_argument(
+        "--merge", nargs="+", metavar="DIR", default=None, help="merge the runs under these folders (shards, machines)"
+    )
+    report.add_argument(
+        "--into", metavar="DIR", default=None, help="with --merge: where to write (default: report_dir)"
+    )
+    report.add_argument("--no-html", action="store_true", help="with --merge: skip the Allure HTML report")
     report.set_defaults(handler=command_report)
     return parser
 
@@ -197,16 +207,16 @@ def _ensure_project_on_path(plan: Plan) -> None:
 
 
 def command_run(args: argparse.Namespace) -> int:
-    from signoff import browsers
     from signoff.targets import make_target
 
     plan = load_plan(args.plan)
     features = _feature_paths(plan, args.features)
     if _report_feature_problems(plan, features):
         return EXIT_USAGE
-    names = args.browser or list(plan.browsers.names)
-    for name in names:
-        browsers.ensure_installed(name)
+    from signoff.shards import parse_shard
+
+    shard = parse_shard(args.shard) if getattr(args, "shard", None) else None  # bad input: before anything starts
+    names = _run_browsers(plan, args.browser)
 
     # Provision once here, with progress shown, rather than in every pytest worker.
     target = make_target(plan, label="preflight")
@@ -224,6 +234,8 @@ def command_run(args: argparse.Namespace) -> int:
     command.append(f"--plan={plan.path}")
     for name in names:
         command += ["--browser", name]
+    if shard is not None:
+        command.append(f"--signoff-shard={shard}")
     if args.headed:
         command.append("--headed")
     if args.screenshots:
@@ -244,6 +256,19 @@ def command_run(args: argparse.Namespace) -> int:
         index = build_report(results, plan.resolve(plan.run.report_dir) / "allure", plan.resolve(plan.target.home))
         print(f"signoff: Allure report: {index}", file=sys.stderr)
     return _exit_code(outcome)
+
+
+def _run_browsers(plan: Plan, given: list[str] | None) -> list[str]:
+    """The browsers this run uses: those that can be had (a required one that cannot stops the run)."""
+    from signoff import browsers
+
+    names = list(dict.fromkeys(given or plan.browsers.names))
+    if plan.browsers.connect:
+        return names  # the browser server has them; nothing to install here
+    selection = browsers.select(names, plan.browsers.required)
+    for line in selection.left_out:
+        print(f"signoff: {line}", file=sys.stderr)
+    return list(selection.names)
 
 
 def _ini_file(root: Path) -> Path:
@@ -340,6 +365,8 @@ def command_report(args: argparse.Namespace) -> int:
     from signoff.report import build_report
 
     plan = load_plan(args.plan)
+    if getattr(args, "merge", None):
+        return command_merge(args, plan)
     index = build_report(
         plan.resolve(plan.run.results_dir), plan.resolve(plan.run.report_dir) / "allure", plan.resolve(plan.target.home)
     )
@@ -359,6 +386,19 @@ def command_perf(args: argparse.Namespace) -> int:
         save_baseline=args.save_baseline,
         browser=not args.no_browser,
     )
+
+
+def command_merge(args: argparse.Namespace, plan: Plan) -> int:
+    """``report --merge DIR...``: the runs of several shards or machines as one report and verdict."""
+    from signoff.merge import merge_runs, summary_lines
+
+    into = Path(args.into) if args.into else plan.resolve(plan.run.report_dir)
+    outcome = merge_runs(
+        [Path(folder) for folder in args.merge], plan, into, project_root=project_root(plan), html=not args.no_html
+    )
+    for line in summary_lines(outcome):
+        print(line)
+    return EXIT_OK if outcome.passed else EXIT_FAILED
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -34,7 +34,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Response
 from pytest_bdd.parser import Feature, Scenario, Step
 
-from signoff import browsers, failures, lint
+from signoff import browsers, failures, lint, shards
 from signoff.coverage.outcomes import COULD_NOT_CHECK, CouldNotCheck, CRMServerError, failure_kind
 from signoff.coverage.tags import TAG_MARK, remember_project_markers, tag_mark
 from signoff.crm import CRM
@@ -58,6 +58,9 @@ _CRM_REQUESTS = frozenset({"document", "xhr", "fetch"})
 #: How much of the CRM's error page goes into the evidence.
 _EXCERPT_CHARS = 2000
 
+#: Allure label of the browser a scenario ran in.
+BROWSER_LABEL = "browser"
+
 #: Allure epics for the acceptance areas, by the folder under ``features/``.
 AREAS: dict[str, str] = {
     "functional": "Functional acceptance",
@@ -79,6 +82,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         choices=("on-failure", "every-step"),
         default=None,
         help="attach a screenshot to Allure on failure (default) or after every step",
+    )
+    group.addoption(
+        "--signoff-shard",
+        dest="signoff_shard",
+        default=None,
+        metavar="I/N",
+        help="run shard I of N: a deterministic slice of whole feature files (see signoff.shards)",
     )
 
 
@@ -122,6 +132,9 @@ def _is_full_run(config: pytest.Config, plan: Plan) -> bool:
     """Whether every feature of the plan runs, unfiltered (no -k, -m or single tests)."""
     if config.option.keyword or config.option.markexpr or any("::" in argument for argument in config.args):
         return False
+    # A shard is a slice: its verdict is made when the shards are merged (signoff report --merge).
+    if getattr(config.option, "signoff_shard", None):
+        return False
     given = _argument_paths(config)
     return all(any(path == root or path in root.parents for path in given) for root in _feature_roots(plan))
 
@@ -140,6 +153,17 @@ def pytest_bdd_apply_tag(tag: str, function: Callable[..., object]) -> Callable[
 
 
 # --------------------------------------------------------------------------- collection
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    text = config.getoption("signoff_shard", None)
+    if text:
+        try:
+            shard = shards.parse_shard(text)
+        except SignoffError as error:
+            raise pytest.UsageError(str(error)) from None
+        shards.select(config, items, shard)
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
@@ -271,6 +295,13 @@ def browser_type_launch_args(
     if channel:
         options["channel"] = channel
         return options
+    if signoff_plan.browsers.connect:
+        # The browser server launches the browser on its machine: only a path the plan names for
+        # that machine goes with the options (the server must allow it: run-server --unsafe).
+        explicit = signoff_plan.browsers.executable
+        if explicit:
+            options.update(browsers.launch_args(browser_name, explicit))
+        return options
     own = getattr(playwright, browser_name).executable_path
     try:
         choice = browsers.resolve(
@@ -280,6 +311,14 @@ def browser_type_launch_args(
         pytest.exit(f"signoff: {error}", returncode=3)
     options.update(choice.launch_args)
     return options
+
+
+@pytest.fixture(scope="session")
+def connect_options(signoff_plan: Plan) -> dict[str, Any] | None:
+    """pytest-playwright connects to the plan's browser server instead of launching a browser."""
+    if not signoff_plan.browsers.connect:
+        return None
+    return {"ws_endpoint": signoff_plan.browsers.connect, "timeout": 30_000}
 
 
 @pytest.fixture(scope="session")
@@ -336,7 +375,11 @@ def signed_in_state(
     tmp_path_factory: pytest.TempPathFactory,
     pytestconfig: pytest.Config,
 ) -> SignedInState:
-    pytestconfig.stash[BROWSER_KEY] = f"{browser.browser_type.name} {browser.version}"
+    # Every browser of the run: with several, the session fixtures run once for each.
+    seen = pytestconfig.stash.get(BROWSER_KEY, "")
+    here = f"{browser.browser_type.name} {browser.version}"
+    if here not in seen.split(", "):
+        pytestconfig.stash[BROWSER_KEY] = f"{seen}, {here}" if seen else here
     return SignedInState(browser, crm_target_session, tmp_path_factory.mktemp("signin"), browser_context_args)
 
 
@@ -421,7 +464,18 @@ def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Feature,
     # A tag kept as an inert mark is still shown: the reader of the report sees what the feature says.
     for mark in request.node.iter_markers(TAG_MARK):
         allure.dynamic.tag(*(str(arg) for arg in mark.args))  # type: ignore[no-untyped-call]
+    browser = browser_of(request.node)
+    if browser:
+        # allure-pytest adds the parameter browser_name (the same test case, one result per
+        # browser: testCaseId from the name, historyId with the parameters); the label filters.
+        allure.dynamic.label(BROWSER_LABEL, browser)  # type: ignore[no-untyped-call]
     request.node.stash[STEP_KEY] = []
+
+
+def browser_of(item: pytest.Item) -> str:
+    """The browser a scenario's test runs in (pytest-playwright's parameter); empty when none."""
+    callspec = getattr(item, "callspec", None)
+    return str(callspec.params.get("browser_name", "")) if callspec is not None else ""
 
 
 def pytest_bdd_before_step(request: pytest.FixtureRequest, step: Step, **_: Any) -> None:

@@ -68,6 +68,8 @@ PROPERTY_FEATURE = "feature"
 PROPERTY_SCENARIO = "scenario"
 PROPERTY_LOCATION = "scenario_location"
 PROPERTY_PENDING_TAG = "pending_tag"
+#: The browser a scenario runs in (pytest-playwright's ``browser_name`` parameter).
+PROPERTY_BROWSER = "browser"
 #: On a report only: the phase (its value) failed because the kit could not perform a step.
 PROPERTY_COULD_NOT_CHECK = "could_not_check"
 
@@ -84,6 +86,8 @@ class CoverageSettings:
     min_coverage: float = 100.0
     directory: Path = Path(DEFAULT_COVERAGE_DIR)
     gate: bool = False
+    #: Browsers each covered point must pass in, besides every browser that ran.
+    required_browsers: tuple[str, ...] = ()
 
 
 @dataclass
@@ -96,6 +100,7 @@ class _Record:
     function_points: tuple[str, ...]
     pending_tags: tuple[str, ...] = ()
     outcome: Outcome | None = None
+    browser: str = ""
 
     def add(self, when: str, outcome: str) -> None:
         # A CRM defect in any phase fails the scenario, whatever else happened; a check the kit
@@ -325,6 +330,10 @@ class CoveragePlugin:
                 continue
             properties: list[tuple[str, object]] = [(PROPERTY_FUNCTION_POINT, point_id) for point_id in points]
             properties += [(PROPERTY_PENDING_TAG, tag) for tag in pending_tags(item)]
+            callspec = getattr(item, "callspec", None)
+            browser = callspec.params.get("browser_name") if callspec is not None else None
+            if browser:
+                properties.append((PROPERTY_BROWSER, str(browser)))
             if template is not None:
                 location = f"{display_path(template.feature.filename)}:{template.line_number}"
                 properties += [
@@ -377,6 +386,7 @@ class CoveragePlugin:
                 location=values.get(PROPERTY_LOCATION, ""),
                 function_points=tuple(sorted({str(v) for n, v in properties if n == PROPERTY_FUNCTION_POINT})),
                 pending_tags=tuple(sorted({str(v) for n, v in properties if n == PROPERTY_PENDING_TAG})),
+                browser=values.get(PROPERTY_BROWSER, ""),
             )
             self.records[report.nodeid] = record
         unchecked = (PROPERTY_COULD_NOT_CHECK, report.when) in properties
@@ -396,6 +406,7 @@ class CoveragePlugin:
                 outcome=record.outcome or "skipped",
                 location=record.location,
                 pending_tags=record.pending_tags,
+                browser=record.browser,
             )
             for nodeid, record in self.records.items()
         ]
@@ -411,6 +422,7 @@ class CoveragePlugin:
             settings.crm_kind,
             not_applicable=settings.not_applicable,
             min_coverage=settings.min_coverage,
+            required_browsers=settings.required_browsers,
         )
         if session.exitstatus == pytest.ExitCode.INTERRUPTED:
             # Still write the files (an old report must not stay behind looking current), but a
@@ -458,4 +470,5 @@ def settings_from_plan(plan: Plan, *, gate: bool = False, project_root: Path | N
         min_coverage=section.min_coverage,
         directory=plan.resolve(plan.run.report_dir) / "coverage",
         gate=gate,
+        required_browsers=plan.browsers.required,
     )
