@@ -243,4 +243,9 @@ def _import_area_sections() -> None:
 
 
 #: Modules that call :func:`register_section` for their area.
-AREA_MODULES: list[str] = ["signoff.coverage.plan", "signoff.ux.plan", "signoff.performance.plan"]
+AREA_MODULES: list[str] = [
+    "signoff.coverage.plan",
+    "signoff.ux.plan",
+    "signoff.performance.plan",
+    "signoff.report.plan",
+]

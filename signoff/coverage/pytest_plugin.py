@@ -100,6 +100,8 @@ class _Record:
     function_points: tuple[str, ...]
     pending_tags: tuple[str, ...] = ()
     outcome: Outcome | None = None
+    #: The first failure's message, for the functional area's findings.
+    message: str = ""
     browser: str = ""
 
     def add(self, when: str, outcome: str) -> None:
@@ -391,6 +393,9 @@ class CoveragePlugin:
             self.records[report.nodeid] = record
         unchecked = (PROPERTY_COULD_NOT_CHECK, report.when) in properties
         record.add(report.when, "could_not_check" if unchecked else report.outcome)
+        if report.failed and not record.message:
+            crash = getattr(report.longrepr, "reprcrash", None)
+            record.message = str(getattr(crash, "message", "") or report.longreprtext[-2000:])
 
     # ----------------------------------------------------------------------- end of the run
 
@@ -435,11 +440,32 @@ class CoveragePlugin:
             self.written = write_reports(self.report, settings.directory)
         except OSError as error:
             self.write_error = f"could not write the coverage reports to {settings.directory}: {error}"
+        self._write_area_result(settings)
         if settings.gate and (not self.report.verdict.passed or self.write_error):
             self.gate_failed = True
             # Only a passing run is turned into a failing one; failures and errors keep their own status.
             if session.exitstatus == pytest.ExitCode.OK:
                 session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+    def _write_area_result(self, settings: CoverageSettings) -> None:
+        """The functional area's ``summary.json`` for the sign-off report (:mod:`signoff.coverage.summary`)."""
+        from signoff.coverage.summary import functional_result
+        from signoff.findings import write_area_result
+
+        assert self.report is not None
+        results = getattr(self.config.option, "allure_report_dir", None)
+        report_dir = settings.directory.parent
+        try:
+            result = functional_result(
+                self.report,
+                report_dir,
+                results_dir=Path(results) if results else None,
+                messages={nodeid: record.message for nodeid, record in self.records.items() if record.message},
+                complete=settings.gate,
+            )
+            write_area_result(report_dir, result)
+        except OSError as error:
+            self.write_error = f"could not write the functional summary to {report_dir}: {error}"
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self.report is None:

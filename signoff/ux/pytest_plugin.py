@@ -349,12 +349,26 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         write_atomically(run.output_dir / RECORDS_FILE, records_json(pages, tasks))
     except OSError as error:
         run.problems.append(f"could not write the UX scorecard to {run.output_dir}: {error}")
+    _write_area_result(run, complete=full_run)
     _report_scorecard(session.config, run)
     if full_run and (not run.card.verdict.passed or not run.written):
         run.gate_failed = True
         # Only a passing run is turned into a failing one; failures and errors keep their own status.
         if session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def _write_area_result(run: UxRun, *, complete: bool) -> None:
+    """The UX area's ``summary.json`` for the sign-off report (:mod:`signoff.ux.summary`)."""
+    from signoff.findings import write_area_result
+    from signoff.ux.summary import ux_result
+
+    assert run.card is not None
+    report_dir = run.plan.resolve(run.plan.run.report_dir)
+    try:
+        write_area_result(report_dir, ux_result(run.card, report_dir, run.output_dir, complete=complete))
+    except OSError as error:
+        run.problems.append(f"could not write the UX summary to {report_dir}: {error}")
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
