@@ -248,4 +248,5 @@ AREA_MODULES: list[str] = [
     "signoff.ux.plan",
     "signoff.performance.plan",
     "signoff.report.plan",
+    "signoff.data.plan",
 ]

@@ -26,6 +26,7 @@ from pages.creme.customers import (
     find_contact,
 )
 from pages.creme.customers_more import CremeCustomersMore
+from pages.creme.data import CremeData
 from pages.creme.fastpath import FormPoster
 from pages.creme.records import CremeRecords
 from pages.creme.sales import CremeSales
@@ -256,3 +257,7 @@ class CremeCRM:
     @cached_property
     def records(self) -> CremeRecords:
         return CremeRecords(self._page, self.customers)
+
+    @cached_property
+    def data(self) -> CremeData:
+        return CremeData(self._page, self._nudge_job_manager)

@@ -211,6 +211,9 @@ class CRM(Protocol):
     @property
     def records(self) -> Records: ...
 
+    @property
+    def data(self) -> DataExchange: ...
+
     def arrange(self, fast: bool) -> None:
         """Whether what the following steps ask for is a precondition (a ``Given``) to set up fast.
 
@@ -232,6 +235,7 @@ AREAS: tuple[str, ...] = (
     "users",
     "screens",
     "records",
+    "data",
 )
 
 
@@ -239,6 +243,7 @@ AREAS: tuple[str, ...] = (
 from signoff.crm.activities import Activities  # noqa: E402
 from signoff.crm.campaigns import Campaigns  # noqa: E402
 from signoff.crm.customers_more import CustomersMore  # noqa: E402
+from signoff.crm.data import DataExchange  # noqa: E402
 from signoff.crm.records import Records  # noqa: E402
 from signoff.crm.sales import Sales  # noqa: E402
 from signoff.crm.screens import Screens  # noqa: E402
