@@ -10,7 +10,7 @@ pytest_plugins = [
     "signoff.pytest_plugin",
     "signoff.coverage.pytest_plugin",
     "signoff.ux.pytest_plugin",
-    "signoff.data.pytest_plugin",
+    "signoff.performance.pytest_plugin",
     "signoff.interrupts",
     "signoff.progress",
     *step_modules(),

@@ -105,11 +105,13 @@ def _project_root() -> Path:
     return Path.cwd().resolve()
 
 
-def _journeys(kind: str) -> Any:
+def _journeys(kind: str, module: str | None = None) -> Any:
+    """The target's load module: ``pages/<kind>/load_accounts.py`` (or ``module`` when given)."""
+    name = module or f"pages.{kind}.load_accounts"
     try:
-        return importlib.import_module(f"pages.{kind}.load_accounts")
+        return importlib.import_module(name)
     except ModuleNotFoundError:
-        raise SignoffError(f"the page objects 'pages/{kind}' have no load journeys (load_accounts.py)") from None
+        raise SignoffError(f"the page objects 'pages/{kind}' have no load journeys ({name})") from None
 
 
 def run_profile(
@@ -125,10 +127,12 @@ def run_profile(
     allowed_hosts: Sequence[str] = (),
     steps: Sequence[Step] | None = None,
     progress: Callable[[str], None] | None = None,
+    accounts_module_name: str | None = None,
 ) -> RunRecord:
     """Run ``profile`` (or explicit ``steps``) against ``base_url``; return what was measured.
 
-    KeyboardInterrupt is re-raised only after every process stopped and the record of what ran is
+    ``accounts_module_name`` replaces the target's ``pages.<kind>.load_accounts`` (a fixture app's
+    own journeys in tests). KeyboardInterrupt is re-raised only after every process stopped and the record of what ran is
     complete: the caller writes its report first (see :attr:`RunRecord.stopped`).
     """
     say = progress or (lambda message: None)
@@ -137,7 +141,7 @@ def run_profile(
     top_users = max(step.users for step in planned)
     # "1000 users at once": the stress profile starts every user in the first second.
     spawn_rate = float(top_users) if profile == "stress" else section.spawn_rate
-    accounts_module = _journeys(kind)
+    accounts_module = _journeys(kind, accounts_module_name)
     count = min(section.crm_users, top_users)
     say(f"creating {count} CRM users for the run")
     accounts: list[Credentials] = accounts_module.create_accounts(base_url, admin, count)
