@@ -4,7 +4,11 @@ Order: the executable named in the plan; Playwright's own browser when it is ins
 machine); the system browser (Debian's ``chromium``, ``firefox-esr``); on a root Debian machine
 the set-up installs Debian's package. Otherwise a one-line instruction.
 
-Debian's Firefox is driven through Playwright's WebDriver BiDi channel (``moz-firefox``).
+Debian's Firefox is driven through Playwright's WebDriver BiDi channel (``moz-firefox``). WebKit
+has no system build that Playwright can drive: only Playwright's own WebKit will do.
+
+:func:`select` decides which of a plan's browsers a run uses: a required browser that cannot be had
+stops the run, any other is left out with one line, and the run goes on with the others.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +28,8 @@ from signoff.errors import BrowserError
 SYSTEM_EXECUTABLES: dict[str, tuple[str, ...]] = {
     "chromium": ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"),
     "firefox": ("firefox-esr", "firefox"),
+    # Playwright drives only its own WebKit build; no system WebKit browser will do.
+    "webkit": (),
 }
 #: Debian packages that provide them.
 DEBIAN_PACKAGES: dict[str, tuple[str, ...]] = {
@@ -82,26 +89,31 @@ def resolve(name: str, explicit: str = "", *, own_executable: str | bool | None 
     if explicit:
         if not (Path(explicit).exists() or shutil.which(explicit)):
             raise BrowserError(f"browser executable not found: {explicit}")
-        return BrowserChoice(
-            name, shutil.which(explicit) or explicit, "plan", _launch_args(name, explicit, system=True)
-        )
+        return BrowserChoice(name, shutil.which(explicit) or explicit, "plan", launch_args(name, explicit))
     own = playwright_executable(name) if own_executable is False else own_executable
     if own:
         return BrowserChoice(name, None, "playwright", {})
     system = system_executable(name)
     if system:
-        return BrowserChoice(name, system, "system", _launch_args(name, system, system=True))
+        return BrowserChoice(name, system, "system", launch_args(name, system))
+    if name not in DEBIAN_PACKAGES:
+        raise BrowserError(
+            f"{name} cannot be had here: only Playwright's own {name} will do "
+            f"('python -m playwright install {name}', which needs Playwright's download site)"
+        )
     raise BrowserError(
         f"no {name} browser found: run 'python -m playwright install {name}', or on Debian "
         f"'apt-get install -y {' '.join(DEBIAN_PACKAGES[name])}'"
     )
 
 
-def _launch_args(name: str, executable: str, *, system: bool) -> dict[str, Any]:
+def launch_args(name: str, executable: str) -> dict[str, Any]:
+    """Playwright's launch options for a browser build that is not Playwright's own."""
     args: dict[str, Any] = {"executable_path": executable}
     if name == "chromium":
         args["args"] = list(CHROMIUM_QUIET_ARGS)
-    elif name == "firefox" and system:
+    elif name == "firefox":
+        # A stock Firefox speaks WebDriver BiDi only, not the protocol of Playwright's patched build.
         args["channel"] = "moz-firefox"
     return args
 
@@ -115,7 +127,7 @@ def ensure_installed(name: str) -> BrowserChoice:
     try:
         choice = resolve(name)
     except BrowserError:
-        if not _can_apt_install():
+        if name not in DEBIAN_PACKAGES or not _can_apt_install():
             raise
         _apt_install(DEBIAN_PACKAGES[name])
         choice = resolve(name)
@@ -146,3 +158,40 @@ def _apt_install(packages: tuple[str, ...]) -> None:
 
 def _can_apt_install() -> bool:
     return hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get") is not None
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The browsers a run uses, and one line for each browser of the plan it leaves out."""
+
+    names: tuple[str, ...]
+    left_out: tuple[str, ...] = ()
+
+
+def select(
+    names: Sequence[str],
+    required: Sequence[str] = (),
+    *,
+    install: Callable[[str], object] = ensure_installed,
+) -> Selection:
+    """Which of ``names`` this run uses: each is made ready with ``install`` (set-up, apt when root).
+
+    A browser of ``required`` that cannot be had raises :class:`BrowserError` (the run stops); any
+    other is left out with a line saying why, and the run goes on with the others. When none is
+    left, the run cannot go on either.
+    """
+    wanted = list(dict.fromkeys([*names, *required]))
+    usable: list[str] = []
+    left_out: list[str] = []
+    for name in wanted:
+        try:
+            install(name)
+        except BrowserError as error:
+            if name in required:
+                raise BrowserError(f"{error} (the plan requires {name})") from None
+            left_out.append(f"{name} left out: {error}")
+            continue
+        usable.append(name)
+    if not usable:
+        raise BrowserError("no browser of the plan can be had: " + "; ".join(left_out))
+    return Selection(tuple(usable), tuple(left_out))

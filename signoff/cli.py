@@ -5,7 +5,11 @@
     signoff check               check the plan and the feature files, run nothing
     signoff steps [--markdown PATH]   the step catalogue: every phrasing, English and Chinese
     signoff target up|down|reset|status
-    signoff report              build the HTML report from existing Allure results
+    signoff report [--lang en|zh]     rebuild the Allure report, the sign-off report (HTML, PDF) and
+                                the defect list from the last run
+    signoff compare [RUN_A] [RUN_B]   two archived runs side by side (default: the last two);
+                                exit 1 when something got worse
+    signoff manual [FEATURES]   run with a screenshot after every step and write the user manual
 
 Every error a user can cause ends in one line on stderr and a non-zero exit, never a traceback.
 """
@@ -80,6 +84,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=int, default=None, help="parallel workers (default: the plan's)")
     run.add_argument("--screenshots", choices=("on-failure", "every-step"), default=None)
     run.add_argument("--no-report", action="store_true", help="skip the HTML report")
+    run.add_argument("--lang", choices=("en", "zh"), default=None, help="language of the sign-off report")
+    run.add_argument("--manual", action="store_true", help="also write the user manual (screenshots after every step)")
+    run.add_argument(
+        "--shard", metavar="I/N", default=None, help="run shard I of N (whole feature files); merge with report --merge"
+    )
     run.epilog = "Arguments after -- go to pytest, e.g. signoff run -- -k organisation"
     run.set_defaults(handler=command_run)
 
@@ -104,8 +113,31 @@ def _parser() -> argparse.ArgumentParser:
     target.add_argument("--label", default="cli", help="instance label (several can run side by side)")
     target.set_defaults(handler=command_target)
 
-    report = commands.add_parser("report", help="build the HTML report from Allure results")
+    report = commands.add_parser("report", help="rebuild the Allure report, the sign-off report and the defect list")
+    report.add_argument("--lang", choices=("en", "zh"), default=None, help="language (default: the plan's [project])")
+    report.add_argument("--no-pdf", action="store_true", help="skip the PDF of the sign-off report")
+    report.add_argument(
+        "--merge", nargs="+", metavar="DIR", default=None, help="merge the runs under these folders (shards, machines)"
+    )
+    report.add_argument(
+        "--into", metavar="DIR", default=None, help="with --merge: where to write (default: report_dir)"
+    )
+    report.add_argument("--no-html", action="store_true", help="with --merge: skip the Allure HTML report")
     report.set_defaults(handler=command_report)
+
+    compare = commands.add_parser("compare", help="compare two archived runs (default: the last two)")
+    compare.add_argument("runs", nargs="*", metavar="RUN", help="archived run folder names (or unique prefixes)")
+    compare.set_defaults(handler=command_compare)
+
+    manual = commands.add_parser("manual", help="write the user manual from a run with a screenshot after every step")
+    manual.add_argument("features", nargs="*", help="feature files or folders (default: the plan's [run] features)")
+    manual.add_argument(
+        "--from-results", metavar="DIR", default=None, help="build it from these Allure results, run nothing"
+    )
+    manual.add_argument("--lang", choices=("en", "zh"), default=None, help="language of the headings")
+    manual.add_argument("--no-pdf", action="store_true", help="skip the PDF")
+    manual.add_argument("--browser", action="append", default=None, help="browser to run in (default: the plan's)")
+    manual.set_defaults(handler=command_manual)
     return parser
 
 
@@ -197,16 +229,16 @@ def _ensure_project_on_path(plan: Plan) -> None:
 
 
 def command_run(args: argparse.Namespace) -> int:
-    from signoff import browsers
     from signoff.targets import make_target
 
     plan = load_plan(args.plan)
     features = _feature_paths(plan, args.features)
     if _report_feature_problems(plan, features):
         return EXIT_USAGE
-    names = args.browser or list(plan.browsers.names)
-    for name in names:
-        browsers.ensure_installed(name)
+    from signoff.shards import parse_shard
+
+    shard = parse_shard(args.shard) if getattr(args, "shard", None) else None  # bad input: before anything starts
+    names = _run_browsers(plan, args.browser)
 
     # Provision once here, with progress shown, rather than in every pytest worker.
     target = make_target(plan, label="preflight")
@@ -217,13 +249,17 @@ def command_run(args: argparse.Namespace) -> int:
         target.start()
         check_sign_in(target, names[0], plan.browsers.executable, project_root(plan))
 
-    results = plan.resolve(plan.run.results_dir)
+    results = _manual_results(plan) if getattr(args, "manual_only", False) else plan.resolve(plan.run.results_dir)
+    if getattr(args, "manual", False):
+        args.screenshots = "every-step"
     command = [sys.executable, "-m", "pytest", *features, f"--alluredir={results}", "--clean-alluredir"]
     root = project_root(plan)
     command += ["-p", "no:cacheprovider", "--rootdir", str(root), "-c", str(_ini_file(root))]
     command.append(f"--plan={plan.path}")
     for name in names:
         command += ["--browser", name]
+    if shard is not None:
+        command.append(f"--signoff-shard={shard}")
     if args.headed:
         command.append("--headed")
     if args.screenshots:
@@ -243,7 +279,24 @@ def command_run(args: argparse.Namespace) -> int:
 
         index = build_report(results, plan.resolve(plan.run.report_dir) / "allure", plan.resolve(plan.target.home))
         print(f"signoff: Allure report: {index}", file=sys.stderr)
+        _archive_run(plan)
+        _signoff_report(plan, args.lang, pdf=True, browsers=names)
+    if getattr(args, "manual", False) and results.exists():
+        _write_manual(plan, results, args.lang, pdf=True)
     return _exit_code(outcome)
+
+
+def _run_browsers(plan: Plan, given: list[str] | None) -> list[str]:
+    """The browsers this run uses: those that can be had (a required one that cannot stops the run)."""
+    from signoff import browsers
+
+    names = list(dict.fromkeys(given or plan.browsers.names))
+    if plan.browsers.connect:
+        return names  # the browser server has them; nothing to install here
+    selection = browsers.select(names, plan.browsers.required)
+    for line in selection.left_out:
+        print(f"signoff: {line}", file=sys.stderr)
+    return list(selection.names)
 
 
 def _ini_file(root: Path) -> Path:
@@ -337,14 +390,109 @@ def command_target(args: argparse.Namespace) -> int:
 
 
 def command_report(args: argparse.Namespace) -> int:
+    """Rebuild every report of the last run: each step below reads what the run left on disk."""
     from signoff.report import build_report
 
     plan = load_plan(args.plan)
+    if getattr(args, "merge", None):
+        return command_merge(args, plan)
     index = build_report(
         plan.resolve(plan.run.results_dir), plan.resolve(plan.run.report_dir) / "allure", plan.resolve(plan.target.home)
     )
     print(index)
+    _signoff_report(plan, args.lang, pdf=not args.no_pdf)
     return EXIT_OK
+
+
+def _archive_run(plan: Plan) -> None:
+    """Keep this run under ``<report_dir>/history`` for ``signoff compare`` and each defect's "first seen"."""
+    from signoff.report.history import archive_run
+    from signoff.report.plan import history_section
+
+    folder = archive_run(
+        plan.resolve(plan.run.report_dir),
+        plan.resolve(plan.run.results_dir),
+        plan.path if plan.path.is_file() else None,
+        history_section(plan).keep,
+    )
+    if folder is not None:
+        print(f"signoff: run archived: {folder}", file=sys.stderr)
+
+
+def _signoff_report(plan: Plan, language: str | None, *, pdf: bool, browsers: list[str] | None = None) -> None:
+    """The sign-off report (HTML, and PDF unless told not to) and the defect list; a PDF that cannot be
+    printed is one line, the HTML and the defect list stay."""
+    from signoff.report.i18n import ACCEPTANCE, label
+    from signoff.report.signoff_report import build_signoff
+
+    try:
+        outputs = build_signoff(plan, language=language, pdf=pdf, browsers=browsers or ())
+    except BrowserError as error:
+        print(f"signoff: {error}; writing the sign-off report without its PDF", file=sys.stderr)
+        outputs = build_signoff(plan, language=language, pdf=False, browsers=browsers or ())
+    verdict = label(ACCEPTANCE, "en", outputs.verdict.verdict)
+    print(f"signoff: sign-off report: {outputs.html} ({verdict}, {len(outputs.defects)} defects)", file=sys.stderr)
+    if outputs.pdf is not None:
+        print(f"signoff: sign-off report PDF: {outputs.pdf}", file=sys.stderr)
+    print(f"signoff: defect list: {outputs.csv}, {outputs.xlsx}", file=sys.stderr)
+
+
+def command_compare(args: argparse.Namespace) -> int:
+    from signoff.report.compare import load_comparison, render_text, write_comparison
+
+    plan = load_plan(args.plan)
+    if len(args.runs) > 2:
+        print("signoff: compare takes at most two runs", file=sys.stderr)
+        return EXIT_USAGE
+    report_dir = plan.resolve(plan.run.report_dir)
+    runs = [*args.runs, None, None]
+    comparison = load_comparison(report_dir, runs[0], runs[1])
+    sys.stdout.write(render_text(comparison))
+    print(f"comparison: {write_comparison(comparison, report_dir)}")
+    return EXIT_FAILED if comparison.regressed else EXIT_OK
+
+
+def _manual_results(plan: Plan) -> Path:
+    # Its own results folder: a manual run must not replace the acceptance's results.
+    results = plan.resolve(plan.run.results_dir)
+    return results.with_name(results.name + "-manual")
+
+
+def command_manual(args: argparse.Namespace) -> int:
+    plan = load_plan(args.plan)
+    if args.from_results:
+        _write_manual(plan, Path(args.from_results), args.lang, pdf=not args.no_pdf)
+        return EXIT_OK
+    args.manual, args.manual_only, args.no_report = True, True, True
+    args.headed, args.workers, args.screenshots = False, None, "every-step"
+    code = command_run(args)
+    return code
+
+
+def _write_manual(plan: Plan, results: Path, language: str | None, *, pdf: bool) -> None:
+    from signoff.coverage.catalogue import load_catalogue
+    from signoff.coverage.plan import catalogue_path
+    from signoff.report.manual import build_manual
+    from signoff.report.plan import project_section
+
+    project = project_section(plan)
+    language = language or project.language
+    try:
+        catalogue = load_catalogue(catalogue_path(plan, project_root(plan)))
+        modules = {
+            point.id: (point.module_zh or point.module) if language == "zh" else point.module for point in catalogue
+        }
+    except SignoffError:
+        modules = {}
+    out = plan.resolve(plan.run.report_dir) / "manual"
+    try:
+        html, pdf_path = build_manual(
+            results, out, language=language, modules_of=modules, pdf=pdf, executable=plan.browsers.executable
+        )
+    except BrowserError as error:
+        print(f"signoff: {error}; writing the manual without its PDF", file=sys.stderr)
+        html, pdf_path = build_manual(results, out, language=language, modules_of=modules, pdf=False)
+    print(f"signoff: user manual: {html}" + (f", {pdf_path}" if pdf_path else ""), file=sys.stderr)
 
 
 def command_perf(args: argparse.Namespace) -> int:
@@ -359,6 +507,19 @@ def command_perf(args: argparse.Namespace) -> int:
         save_baseline=args.save_baseline,
         browser=not args.no_browser,
     )
+
+
+def command_merge(args: argparse.Namespace, plan: Plan) -> int:
+    """``report --merge DIR...``: the runs of several shards or machines as one report and verdict."""
+    from signoff.merge import merge_runs, summary_lines
+
+    into = Path(args.into) if args.into else plan.resolve(plan.run.report_dir)
+    outcome = merge_runs(
+        [Path(folder) for folder in args.merge], plan, into, project_root=project_root(plan), html=not args.no_html
+    )
+    for line in summary_lines(outcome):
+        print(line)
+    return EXIT_OK if outcome.passed else EXIT_FAILED
 
 
 if __name__ == "__main__":  # pragma: no cover

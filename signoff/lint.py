@@ -13,7 +13,9 @@ without reading a traceback:
 * a step that means two step functions (ambiguous);
 * a value its slot cannot take: an amount, percentage, date, time, count or email address that does
   not parse, or a word outside a closed set (screens, modules, statuses, phases ...), which lists
-  the valid words.
+  the valid words;
+* what a step's own check says (:func:`signoff.vocabulary.checks`): a field the record type does
+  not have (listing the ones it has), a data table's unknown column or a value its field cannot take.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from pathlib import Path
 
 from pytest_bdd.parser import Feature, FeatureParser, ScenarioTemplate, Step
 
-from signoff.vocabulary import Phrasing, language_of, matching, phrasings, quote_problems
+from signoff.vocabulary import Phrasing, language_of, matching, phrasings, quote_problems, step_check
 
 STEP_PACKAGE = "steps"
 
@@ -347,7 +349,13 @@ def step_problems(step: Step, language: str | None = None) -> list[str]:
             f'ambiguous step "{step.keyword.strip()} {step.name}": it fits {meanings}; '
             "write it after the keyword of the one meant, or reword it"
         ]
-    return found[0].phrase.problems(step.name)
+    problems = found[0].phrase.problems(step.name)
+    check = step_check(found[0].function)
+    if problems or check is None:
+        return problems
+    arguments = found[0].phrase.parse_arguments(step.name) or {}
+    table = [[str(cell) for cell in row] for row in step.datatable.raw()] if step.datatable is not None else None
+    return check(arguments, table)
 
 
 def _rendered_steps(template: ScenarioTemplate) -> Iterator[Step]:

@@ -72,6 +72,13 @@ class BrowsersSection:
     executable: str = ""
     #: ``on-failure``: a screenshot when a step fails; ``every-step``: after every step too.
     screenshots: str = "on-failure"
+    #: Browsers that must run: one that cannot be had stops the run (exit 3). Any other browser of
+    #: ``names`` that cannot be had is left out with one line, and the run goes on with the others.
+    #: A function point passes only when it passes in each of these and in every browser that ran.
+    required: tuple[str, ...] = ()
+    #: A Playwright browser server (``ws://host:port/``, ``playwright run-server``) that runs the
+    #: browsers instead of this machine; ``executable`` is then the path on that machine, if any.
+    connect: str = ""
 
 
 @register_section("run", choices={"isolation": ("feature", "none"), "arrange": ("fast", "ui")})
@@ -236,4 +243,10 @@ def _import_area_sections() -> None:
 
 
 #: Modules that call :func:`register_section` for their area.
-AREA_MODULES: list[str] = ["signoff.coverage.plan", "signoff.ux.plan", "signoff.performance.plan"]
+AREA_MODULES: list[str] = [
+    "signoff.coverage.plan",
+    "signoff.ux.plan",
+    "signoff.performance.plan",
+    "signoff.report.plan",
+    "signoff.data.plan",
+]

@@ -6,6 +6,9 @@ terminal reporter (so CI logs stay plain text and ``-q``/``-v`` keep working for
 
     [ 12/212] passed  Customers › Add an organisation (6.1 s) · 1 failed so far · about 14 min left
 
+In a run with several browsers each scenario runs once per browser, and its line names the browser
+(``Customers › Add an organisation [firefox]``).
+
 The estimate is the wall time per finished scenario so far times the scenarios left, which holds
 under pytest-xdist too (finished scenarios arrive faster when workers run in parallel). It works on
 the controller only, from the reports every worker sends.
@@ -20,6 +23,7 @@ import pytest
 #: ``user_properties`` names the coverage plugin stores on each scenario's reports.
 _FEATURE = "feature"
 _SCENARIO = "scenario"
+_BROWSER = "browser"
 
 
 def _is_scenario(nodeid: str) -> bool:
@@ -78,9 +82,9 @@ class Progress:
         properties = dict(report.user_properties)
         if _SCENARIO in properties:
             feature = str(properties.get(_FEATURE, ""))
-            self._names[report.nodeid] = (
-                f"{feature} › {properties[_SCENARIO]}" if feature else str(properties[_SCENARIO])
-            )
+            name = f"{feature} › {properties[_SCENARIO]}" if feature else str(properties[_SCENARIO])
+            browser = properties.get(_BROWSER)
+            self._names[report.nodeid] = f"{name} [{browser}]" if browser else name
         self._durations[report.nodeid] = self._durations.get(report.nodeid, 0.0) + report.duration
         previous = self._outcomes.get(report.nodeid)
         if report.failed:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import importlib
 import types
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -34,7 +34,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Response
 from pytest_bdd.parser import Feature, Scenario, Step
 
-from signoff import browsers, lint
+from signoff import browsers, failures, lint, shards
 from signoff.coverage.outcomes import COULD_NOT_CHECK, CouldNotCheck, CRMServerError, failure_kind
 from signoff.coverage.tags import TAG_MARK, remember_project_markers, tag_mark
 from signoff.crm import CRM
@@ -58,6 +58,9 @@ _CRM_REQUESTS = frozenset({"document", "xhr", "fetch"})
 #: How much of the CRM's error page goes into the evidence.
 _EXCERPT_CHARS = 2000
 
+#: Allure label of the browser a scenario ran in.
+BROWSER_LABEL = "browser"
+
 #: Allure epics for the acceptance areas, by the folder under ``features/``.
 AREAS: dict[str, str] = {
     "functional": "Functional acceptance",
@@ -79,6 +82,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         choices=("on-failure", "every-step"),
         default=None,
         help="attach a screenshot to Allure on failure (default) or after every step",
+    )
+    group.addoption(
+        "--signoff-shard",
+        dest="signoff_shard",
+        default=None,
+        metavar="I/N",
+        help="run shard I of N: a deterministic slice of whole feature files (see signoff.shards)",
     )
 
 
@@ -122,6 +132,9 @@ def _is_full_run(config: pytest.Config, plan: Plan) -> bool:
     """Whether every feature of the plan runs, unfiltered (no -k, -m or single tests)."""
     if config.option.keyword or config.option.markexpr or any("::" in argument for argument in config.args):
         return False
+    # A shard is a slice: its verdict is made when the shards are merged (signoff report --merge).
+    if getattr(config.option, "signoff_shard", None):
+        return False
     given = _argument_paths(config)
     return all(any(path == root or path in root.parents for path in given) for root in _feature_roots(plan))
 
@@ -140,6 +153,17 @@ def pytest_bdd_apply_tag(tag: str, function: Callable[..., object]) -> Callable[
 
 
 # --------------------------------------------------------------------------- collection
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    text = config.getoption("signoff_shard", None)
+    if text:
+        try:
+            shard = shards.parse_shard(text)
+        except SignoffError as error:
+            raise pytest.UsageError(str(error)) from None
+        shards.select(config, items, shard)
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
@@ -271,6 +295,13 @@ def browser_type_launch_args(
     if channel:
         options["channel"] = channel
         return options
+    if signoff_plan.browsers.connect:
+        # The browser server launches the browser on its machine: only a path the plan names for
+        # that machine goes with the options (the server must allow it: run-server --unsafe).
+        explicit = signoff_plan.browsers.executable
+        if explicit:
+            options.update(browsers.launch_args(browser_name, explicit))
+        return options
     own = getattr(playwright, browser_name).executable_path
     try:
         choice = browsers.resolve(
@@ -280,6 +311,14 @@ def browser_type_launch_args(
         pytest.exit(f"signoff: {error}", returncode=3)
     options.update(choice.launch_args)
     return options
+
+
+@pytest.fixture(scope="session")
+def connect_options(signoff_plan: Plan) -> dict[str, Any] | None:
+    """pytest-playwright connects to the plan's browser server instead of launching a browser."""
+    if not signoff_plan.browsers.connect:
+        return None
+    return {"ws_endpoint": signoff_plan.browsers.connect, "timeout": 30_000}
 
 
 @pytest.fixture(scope="session")
@@ -336,7 +375,11 @@ def signed_in_state(
     tmp_path_factory: pytest.TempPathFactory,
     pytestconfig: pytest.Config,
 ) -> SignedInState:
-    pytestconfig.stash[BROWSER_KEY] = f"{browser.browser_type.name} {browser.version}"
+    # Every browser of the run: with several, the session fixtures run once for each.
+    seen = pytestconfig.stash.get(BROWSER_KEY, "")
+    here = f"{browser.browser_type.name} {browser.version}"
+    if here not in seen.split(", "):
+        pytestconfig.stash[BROWSER_KEY] = f"{seen}, {here}" if seen else here
     return SignedInState(browser, crm_target_session, tmp_path_factory.mktemp("signin"), browser_context_args)
 
 
@@ -421,7 +464,18 @@ def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Feature,
     # A tag kept as an inert mark is still shown: the reader of the report sees what the feature says.
     for mark in request.node.iter_markers(TAG_MARK):
         allure.dynamic.tag(*(str(arg) for arg in mark.args))  # type: ignore[no-untyped-call]
+    browser = browser_of(request.node)
+    if browser:
+        # allure-pytest adds the parameter browser_name (the same test case, one result per
+        # browser: testCaseId from the name, historyId with the parameters); the label filters.
+        allure.dynamic.label(BROWSER_LABEL, browser)  # type: ignore[no-untyped-call]
     request.node.stash[STEP_KEY] = []
+
+
+def browser_of(item: pytest.Item) -> str:
+    """The browser a scenario's test runs in (pytest-playwright's parameter); empty when none."""
+    callspec = getattr(item, "callspec", None)
+    return str(callspec.params.get("browser_name", "")) if callspec is not None else ""
 
 
 def pytest_bdd_before_step(request: pytest.FixtureRequest, step: Step, **_: Any) -> None:
@@ -446,11 +500,19 @@ def pytest_bdd_after_step(request: pytest.FixtureRequest, step: Step, **_: Any) 
 
 
 @pytest.hookimpl(trylast=True)
-def pytest_bdd_step_error(request: pytest.FixtureRequest, step: Step, exception: BaseException, **_: Any) -> None:
+def pytest_bdd_step_error(
+    request: pytest.FixtureRequest,
+    feature: Feature,
+    scenario: Scenario,
+    step: Step,
+    exception: BaseException,
+    **_: Any,
+) -> None:
     # trylast: raising a reading of the failure ends this hook call; every other plugin has had its turn.
-    _attach_screenshot(request, f"failed: {step.name}")
+    png = _attach_screenshot(request, f"failed: {step.name}")
     _note_sign_in_page(request, exception)
     reading = _read_failure(request, step, exception)
+    _note_failed_step(request, feature, scenario, step, reading or exception, png)
     _close_step(request, reading or exception)
     if reading is not None:
         raise reading from exception
@@ -522,15 +584,60 @@ def _screenshots(config: pytest.Config) -> str:
     return str(config.getoption("--signoff-screenshots") or config.stash[PLAN_KEY].browsers.screenshots)
 
 
-def _attach_screenshot(request: pytest.FixtureRequest, name: str) -> None:
+def _attach_screenshot(request: pytest.FixtureRequest, name: str) -> bytes | None:
     page = request.node.stash.get(PAGE_KEY, None)
     if page is None or page.is_closed():
-        return
+        return None
     try:
         png = page.screenshot(full_page=True, timeout=10_000)
     except Exception:  # a crashed page must not hide the step's own failure
-        return
+        return None
     allure.attach(png, name=name, attachment_type=allure.attachment_type.PNG)
+    return bytes(png)
+
+
+def _note_failed_step(
+    request: pytest.FixtureRequest,
+    feature: Feature,
+    scenario: Scenario,
+    step: Step,
+    error: BaseException,
+    png: bytes | None,
+) -> None:
+    """Keep the failed step in the analyst's words for the report pytest prints (:mod:`signoff.failures`)."""
+    screenshot = None
+    if png is not None:
+        plan = request.config.stash[PLAN_KEY]
+        folder = plan.resolve(plan.run.report_dir) / "screenshots"
+        try:
+            screenshot = failures.save_screenshot(folder, request.node.nodeid, png)
+        except OSError:  # the report folder cannot be written: Allure still has the screenshot
+            screenshot = None
+    table = tuple(tuple(str(cell) for cell in row) for row in step.datatable.raw()) if step.datatable else ()
+    failures.note(
+        request.node,
+        failures.FailedStep(
+            feature=feature.name,
+            path=feature.rel_filename,
+            language=feature.language,
+            scenario=scenario.name,
+            keyword=step.keyword,
+            step=step.name,
+            line=step.line_number,
+            table=table,
+            message=failures.business_message(error),
+            screenshot=screenshot,
+        ),
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    failures.rewrite(item, report)
+    return report
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

@@ -9,7 +9,9 @@ A phrasing is written the way a business analyst writes a step::
 ``When``, ``Then``, ``And`` or ``But`` (假如/当/那么/而且/但是) alike. The keyword of the decorator only
 settles a tie: where the same words are bound to two functions (``Given I am not signed in`` forgets
 the sign-in, ``Then I am not signed in`` checks it), the one declared for the keyword the feature
-wrote wins. The step keeps the type the feature gave it (an ``And`` after a ``Given`` is a given),
+wrote wins. Where a specific phrasing and a general one both fit (``the organisation "X" has the
+opportunity "Y"`` and ``the {record} "{name}" has the {field} "{value}"``), the one with more words
+of its own outside its slots wins; an equal count is an ambiguous step. The step keeps the type the feature gave it (an ``And`` after a ``Given`` is a given),
 which is what decides, for instance, whether a precondition is arranged fast.
 
 **Slots** (the ``{...}`` of a phrasing):
@@ -127,12 +129,18 @@ def _normal(word: str) -> str:
     return " ".join(word.casefold().split())
 
 
-def closed_set(name: str, words: Mapping[str, Any], *, many: bool = False, meaning: str = "") -> SlotType:
+def closed_set(
+    name: str, words: Mapping[str, Any], *, many: bool = False, meaning: str = "", only: bool = False
+) -> SlotType:
     """Register a closed set: ``words`` (English and Chinese) → the canonical value a step receives.
 
     A word is looked up without regard to letter case or repeated spaces; a leading "the " or
     "my " is dropped when the rest is a word of the set. Any other word is a :class:`BadValue`
     that lists the valid words in the language it was written in.
+
+    ``only=True`` makes the slot match its words only (any letter case), so that a general
+    phrasing (``the {record} "{name}" has the {field} "{value}"``) does not take the words of
+    another step's subject (``the meeting "Kick-off" has the participant "Ada"``).
     """
     table = {_normal(word): value for word, value in words.items()}
     label = name.replace("_", " ")
@@ -151,9 +159,37 @@ def closed_set(name: str, words: Mapping[str, Any], *, many: bool = False, meani
         return [one(item) for item in list_items(text)] if many else one(text)
 
     described = meaning or (f"one or more {label}s, e.g. a, b and c" if many else f"a {label}")
-    return _register(
-        SlotType(name, described, convert, _BARE_LIST if many else _PHRASE, values=tuple(words), many=many)
-    )
+    pattern = _BARE_LIST if many else _PHRASE
+    if only and not many:
+        alternatives = sorted({" ".join(word.split()) for word in words}, key=len, reverse=True)
+        pattern = "(?i:" + "|".join(re.escape(word).replace(r"\ ", r"\s+") for word in alternatives) + ")"
+    return _register(SlotType(name, described, convert, pattern, values=tuple(words), many=many))
+
+
+#: A step function's own check of its values taken together and of its data table (see :func:`checks`).
+StepCheck = Callable[[dict[str, Any], "list[list[str]] | None"], list[str]]
+
+
+def checks(check: StepCheck) -> Callable[[F], F]:
+    """Give a step function a check that ``signoff check`` runs before anything starts.
+
+    ``check(arguments, table)`` receives the step's converted slot values and its data table (the
+    rows of cells, or ``None``) and returns one message per problem, for what one slot alone
+    cannot tell: a field name that depends on the record type named in another slot, the header
+    and cells of a data table.
+    """
+
+    def decorate(function: F) -> F:
+        function.__signoff_check__ = check  # type: ignore[attr-defined]
+        return function
+
+    return decorate
+
+
+def step_check(function: Callable[..., Any]) -> StepCheck | None:
+    """The check given to a step function with :func:`checks`, if any."""
+    found: StepCheck | None = getattr(function, "__signoff_check__", None)
+    return found
 
 
 def list_items(text: str) -> list[str]:
@@ -237,6 +273,25 @@ def parse_email(text: str) -> str:
     return text.strip()
 
 
+_FIELD_VALUE = rf"[^\s{_STOPS}](?:[^{_STOPS}]*?[^\s{_STOPS}])??\s*(?:\s+is|为|是)\s*(?:{_QUOTED})"
+_FIELD_VALUES = rf"{_FIELD_VALUE}(?:{_LIST_SEPARATOR}{_FIELD_VALUE})*"
+
+
+def field_values(text: str) -> list[tuple[str, str]]:
+    """Fields and values written inline: ``website is "https://acme.example" and city is "Shenzhen"``,
+    ``网站为"…"、城市为"深圳"`` → ``[("website", "https://acme.example"), ("city", "Shenzhen")]``."""
+    pairs: list[tuple[str, str]] = []
+    for match in re.finditer(rf"(?P<field>{_FIELD_VALUE})", text.strip()):
+        whole = match.group("field")
+        quote_at = min(at for at in (whole.find(mark) for mark in QUOTES) if at >= 0)
+        name = re.sub(r"(?:\s+is|为|是)\s*$", "", whole[:quote_at].rstrip()).strip()
+        name = re.sub(r"^(?:(?:,|，|、|and\s|和)\s*)+", "", name).strip()
+        pairs.append((re.sub(r"^the\s+", "", name), whole[quote_at + 1 : -1]))
+    if not pairs:
+        raise BadValue(f'cannot read the fields of "{text}": write them like website is "…" and city is "…"')
+    return pairs
+
+
 _register(SlotType("text", "any text", str))
 _register(SlotType("d", "a whole number, e.g. 3", parse_count, _TOKEN))
 _register(SlotType("amount", "an amount, e.g. 12,500 or 1,234.56", parse_amount, _TOKEN))
@@ -245,6 +300,14 @@ _register(SlotType("date", "a date, e.g. 2030-03-14", parse_date))
 _register(SlotType("time", "a time on the 24-hour clock, e.g. 09:30", parse_time))
 _register(SlotType("datetime", "a date and a time, e.g. 2030-03-14 09:30", parse_datetime))
 _register(SlotType("email", "an email address, e.g. li.lei@example.cn", parse_email, _TOKEN))
+_register(
+    SlotType(
+        "fields",
+        'fields and their values: website is "…" and city is "…" / 网站为"…"、城市为"…"',
+        field_values,
+        _FIELD_VALUES,
+    )
+)
 _register(SlotType("list", 'one or more quoted values: "A", "B" and "C" / "甲"、"乙"和"丙"', list_items, _QUOTED_LIST))
 
 
@@ -370,8 +433,19 @@ def matching(step_type: str, text: str) -> list[Phrasing]:
     More than one function left is an ambiguous step.
     """
     fitting = [phrasing for phrasing in _REGISTRY if phrasing.phrase.is_matching(text)]
-    own = [phrasing for phrasing in fitting if phrasing.type == step_type]
-    return own or fitting
+    own = [phrasing for phrasing in fitting if phrasing.type == step_type] or fitting
+    if len({phrasing.function for phrasing in own}) > 1:
+        # The more specific phrasing wins: the one with the most words of its own (outside its
+        # slots). "the organisation "X" has the opportunity "Y"" means that step, not the general
+        # "the {record} "{name}" has the {field} "{value}""; a tie stays ambiguous.
+        most = max(specificity(phrasing.text) for phrasing in own)
+        own = [phrasing for phrasing in own if specificity(phrasing.text) == most]
+    return own
+
+
+def specificity(text: str) -> int:
+    """How many characters of a phrasing are its own words, not slots (the tie-break of :func:`matching`)."""
+    return len(_PLACEHOLDER.sub("", text).replace(" ", ""))
 
 
 class _Elsewhere(Phrase):

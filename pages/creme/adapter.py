@@ -26,7 +26,9 @@ from pages.creme.customers import (
     find_contact,
 )
 from pages.creme.customers_more import CremeCustomersMore
+from pages.creme.data import CremeData
 from pages.creme.fastpath import FormPoster
+from pages.creme.records import CremeRecords
 from pages.creme.sales import CremeSales
 from pages.creme.screens import CremeScreens
 from pages.creme.sign_in_page import SignInPage
@@ -251,3 +253,11 @@ class CremeCRM:
     @cached_property
     def screens(self) -> CremeScreens:
         return CremeScreens(self._page)
+
+    @cached_property
+    def records(self) -> CremeRecords:
+        return CremeRecords(self._page, self.customers)
+
+    @cached_property
+    def data(self) -> CremeData:
+        return CremeData(self._page, self._nudge_job_manager)

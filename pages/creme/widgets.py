@@ -338,6 +338,25 @@ class DjangoForm:
         return found or {"": "the form was refused"}
 
 
+# What Creme says on screen: field and form errors, the text of an open dialog, page messages.
+_MESSAGES_JS = """() => {
+    const shown = (el) => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
+    const texts = [];
+    const selectors = ['.errorlist li', '.ui-dialog .ui-creme-dialog-frame', '.ui-dialog .ui-dialog-content',
+                       '.messages li', '[role=alert]', '.global-error', '.help-block.error'];
+    for (const el of document.querySelectorAll(selectors.join(','))) {
+        const text = el.innerText.replace(/\\s+/g, ' ').trim();
+        if (text && shown(el) && !texts.includes(text)) texts.push(text);
+    }
+    return texts;
+}"""
+
+
+def screen_messages(page: Page) -> list[str]:
+    """What Creme says on screen now: field and form errors, an open dialog's text, page messages."""
+    return [str(text) for text in page.evaluate(_MESSAGES_JS)]
+
+
 def require(url: str | None, kind: str, name: str | None) -> str:
     """``url``, or a LookupError naming the record the scenario expected to exist."""
     if url is None:

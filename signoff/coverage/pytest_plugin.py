@@ -68,6 +68,8 @@ PROPERTY_FEATURE = "feature"
 PROPERTY_SCENARIO = "scenario"
 PROPERTY_LOCATION = "scenario_location"
 PROPERTY_PENDING_TAG = "pending_tag"
+#: The browser a scenario runs in (pytest-playwright's ``browser_name`` parameter).
+PROPERTY_BROWSER = "browser"
 #: On a report only: the phase (its value) failed because the kit could not perform a step.
 PROPERTY_COULD_NOT_CHECK = "could_not_check"
 
@@ -84,6 +86,8 @@ class CoverageSettings:
     min_coverage: float = 100.0
     directory: Path = Path(DEFAULT_COVERAGE_DIR)
     gate: bool = False
+    #: Browsers each covered point must pass in, besides every browser that ran.
+    required_browsers: tuple[str, ...] = ()
 
 
 @dataclass
@@ -96,6 +100,9 @@ class _Record:
     function_points: tuple[str, ...]
     pending_tags: tuple[str, ...] = ()
     outcome: Outcome | None = None
+    #: The first failure's message, for the functional area's findings.
+    message: str = ""
+    browser: str = ""
 
     def add(self, when: str, outcome: str) -> None:
         # A CRM defect in any phase fails the scenario, whatever else happened; a check the kit
@@ -325,6 +332,10 @@ class CoveragePlugin:
                 continue
             properties: list[tuple[str, object]] = [(PROPERTY_FUNCTION_POINT, point_id) for point_id in points]
             properties += [(PROPERTY_PENDING_TAG, tag) for tag in pending_tags(item)]
+            callspec = getattr(item, "callspec", None)
+            browser = callspec.params.get("browser_name") if callspec is not None else None
+            if browser:
+                properties.append((PROPERTY_BROWSER, str(browser)))
             if template is not None:
                 location = f"{display_path(template.feature.filename)}:{template.line_number}"
                 properties += [
@@ -377,10 +388,14 @@ class CoveragePlugin:
                 location=values.get(PROPERTY_LOCATION, ""),
                 function_points=tuple(sorted({str(v) for n, v in properties if n == PROPERTY_FUNCTION_POINT})),
                 pending_tags=tuple(sorted({str(v) for n, v in properties if n == PROPERTY_PENDING_TAG})),
+                browser=values.get(PROPERTY_BROWSER, ""),
             )
             self.records[report.nodeid] = record
         unchecked = (PROPERTY_COULD_NOT_CHECK, report.when) in properties
         record.add(report.when, "could_not_check" if unchecked else report.outcome)
+        if report.failed and not record.message:
+            crash = getattr(report.longrepr, "reprcrash", None)
+            record.message = str(getattr(crash, "message", "") or report.longreprtext[-2000:])
 
     # ----------------------------------------------------------------------- end of the run
 
@@ -396,6 +411,7 @@ class CoveragePlugin:
                 outcome=record.outcome or "skipped",
                 location=record.location,
                 pending_tags=record.pending_tags,
+                browser=record.browser,
             )
             for nodeid, record in self.records.items()
         ]
@@ -411,6 +427,7 @@ class CoveragePlugin:
             settings.crm_kind,
             not_applicable=settings.not_applicable,
             min_coverage=settings.min_coverage,
+            required_browsers=settings.required_browsers,
         )
         if session.exitstatus == pytest.ExitCode.INTERRUPTED:
             # Still write the files (an old report must not stay behind looking current), but a
@@ -423,11 +440,32 @@ class CoveragePlugin:
             self.written = write_reports(self.report, settings.directory)
         except OSError as error:
             self.write_error = f"could not write the coverage reports to {settings.directory}: {error}"
+        self._write_area_result(settings)
         if settings.gate and (not self.report.verdict.passed or self.write_error):
             self.gate_failed = True
             # Only a passing run is turned into a failing one; failures and errors keep their own status.
             if session.exitstatus == pytest.ExitCode.OK:
                 session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+    def _write_area_result(self, settings: CoverageSettings) -> None:
+        """The functional area's ``summary.json`` for the sign-off report (:mod:`signoff.coverage.summary`)."""
+        from signoff.coverage.summary import functional_result
+        from signoff.findings import write_area_result
+
+        assert self.report is not None
+        results = getattr(self.config.option, "allure_report_dir", None)
+        report_dir = settings.directory.parent
+        try:
+            result = functional_result(
+                self.report,
+                report_dir,
+                results_dir=Path(results) if results else None,
+                messages={nodeid: record.message for nodeid, record in self.records.items() if record.message},
+                complete=settings.gate,
+            )
+            write_area_result(report_dir, result)
+        except OSError as error:
+            self.write_error = f"could not write the functional summary to {report_dir}: {error}"
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self.report is None:
@@ -458,4 +496,5 @@ def settings_from_plan(plan: Plan, *, gate: bool = False, project_root: Path | N
         min_coverage=section.min_coverage,
         directory=plan.resolve(plan.run.report_dir) / "coverage",
         gate=gate,
+        required_browsers=plan.browsers.required,
     )

@@ -15,6 +15,13 @@ function point is
   excludes it, and none of its scenarios failed. A failing scenario of a point marked not
   applicable contradicts the mark: the point is ``failed``, with the reason saying so.
 
+Several browsers: each scenario runs once per browser, and each run is one :class:`ScenarioResult`
+(its ``browser`` set), so a point passes only when its scenarios pass in every browser that ran. A
+browser the plan requires that has no result for a point leaves the point pending (a merge of
+shards where one browser's jobs are missing is no pass). The report shows the browser matrix (each
+point's status per browser) and the browser-specific differences: a scenario that passed in one
+browser and did not in another.
+
 Coverage is ``passed / (all - not applicable)``: pending and could-not-check points count against
 it, as in Serenity BDD's requirements coverage, so an untested line of the contract is never
 mistaken for a passed one. The verdict passes when coverage reaches ``min_coverage``, no function
@@ -93,6 +100,8 @@ class ScenarioResult:
     location: str = ""
     #: Its tags that say it does not verify anything yet (``skip``, ``xfail``...): a pass counts as pending.
     pending_tags: tuple[str, ...] = ()
+    #: The browser it ran in; empty when the run has no browser parameter.
+    browser: str = ""
 
     def __post_init__(self) -> None:
         if self.outcome not in OUTCOMES:
@@ -120,7 +129,38 @@ class ScenarioResult:
         }
         if self.pending_tags:
             data["pending_tags"] = list(self.pending_tags)
+        if self.browser:
+            data["browser"] = self.browser
         return data
+
+    def to_record(self) -> dict[str, Any]:
+        """Everything it says, tags included: what :func:`from_record` reads back (merging runs)."""
+        return {**self.to_dict(), "tags": list(self.tags), "pending_tags": list(self.pending_tags)}
+
+    @classmethod
+    def from_record(cls, data: Mapping[str, Any]) -> ScenarioResult:
+        return cls(
+            id=str(data["id"]),
+            feature=str(data.get("feature", "")),
+            name=str(data.get("name", "")),
+            tags=tuple(str(tag) for tag in data.get("tags", ())),
+            outcome=data["outcome"],
+            location=str(data.get("location", "")),
+            pending_tags=tuple(str(tag) for tag in data.get("pending_tags", ())),
+            browser=str(data.get("browser", "")),
+        )
+
+    @property
+    def case(self) -> tuple[str, str, str]:
+        """The scenario whatever the browser: its feature, name, and its test id without the browser."""
+        base, _, params = self.id.partition("[")
+        if self.browser and params:
+            # pytest joins parameter ids with "-": take the browser's out (an outline row's stay).
+            kept = params.rstrip("]").split("-")
+            if self.browser in kept:
+                kept.remove(self.browser)
+            base = f"{base}[{'-'.join(kept)}]" if kept else base
+        return (self.feature, self.name, base)
 
 
 @dataclass(frozen=True)
@@ -222,6 +262,24 @@ class CoverageReport:
     could_not_check: tuple[ScenarioResult, ...] = ()
     #: Scenarios tagged ``@skip``/``@xfail``/... that ran and did not fail: counted as pending.
     tagged_pending: tuple[ScenarioResult, ...] = ()
+    #: The browsers that ran, and those the plan requires (a point must pass in each).
+    browsers: tuple[str, ...] = ()
+    required_browsers: tuple[str, ...] = ()
+    #: Every scenario result, for merging runs (``scenario_results`` in ``coverage.json``).
+    results: tuple[ScenarioResult, ...] = ()
+
+    @property
+    def browser_differences(self) -> tuple[BrowserDifference, ...]:
+        """Scenarios that passed in one browser and did not in another."""
+        return browser_differences(self.results)
+
+    def browser_matrix(self) -> dict[str, dict[str, str]]:
+        """Each function point's status in each browser that ran (only with more than one browser)."""
+        if len(self.browsers) < 2:
+            return {}
+        return {
+            point.point.id: {browser: _status_in(point, browser) for browser in self.browsers} for point in self.points
+        }
 
     @property
     def notes(self) -> tuple[str, ...]:
@@ -237,6 +295,7 @@ class CoverageReport:
             notes.append(
                 f"could not check: {len(self.could_not_check)} {_scenarios(len(self.could_not_check))} ({names})"
             )
+        notes += [f"browser difference 浏览器差异: {difference}" for difference in self.browser_differences]
         return tuple(notes)
 
     @property
@@ -287,7 +346,56 @@ class CoverageReport:
             "unknown_function_points": {
                 point_id: [scenario.id for scenario in scenarios] for point_id, scenarios in self.unknown.items()
             },
+            "browsers": list(self.browsers),
+            "required_browsers": list(self.required_browsers),
+            "browser_matrix": self.browser_matrix(),
+            "browser_differences": [difference.to_dict() for difference in self.browser_differences],
+            "scenario_results": [result.to_record() for result in self.results],
         }
+
+
+@dataclass(frozen=True)
+class BrowserDifference:
+    """One scenario whose outcome depends on the browser."""
+
+    feature: str
+    name: str
+    location: str
+    outcomes: Mapping[str, Outcome]
+
+    def __str__(self) -> str:
+        where = f" ({self.location})" if self.location else ""
+        by_browser = ", ".join(
+            f"{outcome.replace('_', ' ')} in {browser}" for browser, outcome in self.outcomes.items()
+        )
+        return f"{self.feature} / {self.name}{where}: {by_browser}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"feature": self.feature, "name": self.name, "location": self.location, "outcomes": dict(self.outcomes)}
+
+
+def browser_differences(results: Iterable[ScenarioResult]) -> tuple[BrowserDifference, ...]:
+    """Scenarios that ran in several browsers, passed in at least one and did not pass in another."""
+    by_case: dict[tuple[str, str, str], dict[str, Outcome]] = {}
+    locations: dict[tuple[str, str, str], str] = {}
+    for result in sorted(results, key=lambda r: (r.case, r.browser)):
+        if result.browser:
+            by_case.setdefault(result.case, {})[result.browser] = result.outcome
+            locations[result.case] = result.location
+    return tuple(
+        BrowserDifference(feature, name, locations[(feature, name, case)], outcomes)
+        for (feature, name, case), outcomes in by_case.items()
+        if len(outcomes) > 1 and "passed" in outcomes.values() and set(outcomes.values()) != {"passed"}
+    )
+
+
+def _status_in(point: PointCoverage, browser: str) -> str:
+    """A point's status from its scenarios in one browser alone (``pending``: none ran there)."""
+    outcomes = [scenario.outcome for scenario in point.scenarios if scenario.browser == browser]
+    for outcome in ("failed", "could_not_check", "skipped"):
+        if outcome in outcomes:
+            return "pending" if outcome == "skipped" else outcome
+    return "passed" if outcomes else "pending"
 
 
 # --------------------------------------------------------------------------- computation
@@ -301,12 +409,16 @@ def compute_coverage(
     not_applicable: Iterable[str] = (),
     min_coverage: float = 100.0,
     generated_at: str | None = None,
+    required_browsers: Iterable[str] = (),
 ) -> CoverageReport:
     """The coverage of ``catalogue`` by ``results`` for a CRM of kind ``crm_kind``.
 
     ``not_applicable``: ids the acceptance plan excludes on top of the catalogue's
     ``not_applicable_for`` column; an id the catalogue does not have is a :class:`PlanError`.
+    ``required_browsers``: browsers each covered point must have passing results in, besides
+    every browser that ran.
     """
+    results = tuple(results)
     excluded = frozenset(not_applicable)
     strangers = sorted(excluded - set(catalogue.ids))
     if strangers:
@@ -327,9 +439,17 @@ def compute_coverage(
         for point_id in ids:
             (by_point if point_id in catalogue else unknown).setdefault(point_id, []).append(result)
 
+    ran = tuple(sorted({result.browser for result in results if result.browser}))
+    required = tuple(dict.fromkeys(required_browsers))
+    # A point must pass in every browser that ran and in each required one; with a single browser
+    # (or none) there is nothing more to ask.
+    needed = tuple(sorted({*ran, *required})) if len({*ran, *required}) > 1 or required else ()
     modules = []
     for module in catalogue.modules():
-        points = tuple(_cover(point, tuple(by_point.get(point.id, ())), crm_kind, excluded) for point in module.points)
+        points = tuple(
+            _require_browsers(_cover(point, tuple(by_point.get(point.id, ())), crm_kind, excluded), needed)
+            for point in module.points
+        )
         modules.append(ModuleCoverage(module.name, module.name_zh, points, Tally.of(points)))
     overall = Tally.of(point for module in modules for point in module.points)
     return CoverageReport(
@@ -343,7 +463,20 @@ def compute_coverage(
         generated_at=generated_at if generated_at is not None else datetime.now(UTC).isoformat(timespec="seconds"),
         could_not_check=tuple(result for result in ordered if result.outcome == "could_not_check"),
         tagged_pending=tuple(result for result in ordered if result.counted_as_pending),
+        browsers=ran,
+        required_browsers=required,
+        results=tuple(ordered),
     )
+
+
+def _require_browsers(coverage: PointCoverage, browsers: tuple[str, ...]) -> PointCoverage:
+    """A passed point with no result in one of ``browsers`` is pending: it was not verified there."""
+    if coverage.status is not Status.PASSED or not browsers:
+        return coverage
+    missing = [browser for browser in browsers if not any(s.browser == browser for s in coverage.scenarios)]
+    if not missing:
+        return coverage
+    return PointCoverage(coverage.point, Status.PENDING, coverage.scenarios, f"not run in {', '.join(missing)}")
 
 
 def _cover(
@@ -447,6 +580,9 @@ def render_summary(report: CoverageReport, *, max_failed: int = 10) -> str:
         lines.append(f"  ... and {len(failed) - max_failed} more failed function points")
     if report.untraced:
         lines.append(f"  {len(report.untraced)} scenario(s) name no function point")
+    if len(report.browsers) > 1 or report.required_browsers:
+        required = f" (required: {', '.join(report.required_browsers)})" if report.required_browsers else ""
+        lines.append(f"  browsers 浏览器: {', '.join(report.browsers)}{required}")
     lines += [f"  {note}" for note in report.notes]
     verdict = f"Verdict 结论: {report.verdict.label}"
     if report.verdict.reasons:
@@ -493,6 +629,11 @@ def render_markdown(report: CoverageReport) -> str:
                 f"| {point.point.id} | {_md(point.point.title_en)} | {_md(point.point.title_zh)} | "
                 f"{_PRIORITY_LABELS[point.point.priority]} | {_md(status)} | {scenarios} |"
             )
+    matrix = report.browser_matrix()
+    if matrix:
+        out += ["", "## Browser matrix 浏览器矩阵", "", "| ID | " + " | ".join(report.browsers) + " |"]
+        out.append("|---|" + "---|" * len(report.browsers))
+        out += [f"| {point_id} | " + " | ".join(row.values()) + " |" for point_id, row in matrix.items()]
     if report.untraced:
         out += ["", "## Scenarios naming no function point 未关联功能点的场景", ""]
         out += [f"- {_md(s.feature)} / {_md(s.name)} ({_outcome_label(s)})" for s in report.untraced]
@@ -544,6 +685,8 @@ _REQUIREMENT = "required {:.1f}%, no failed or unchecked function point, and at 
 def _outcome_label(scenario: ScenarioResult) -> str:
     """A scenario's outcome as a reader says it; a pass that its tags turn into pending says so."""
     label = scenario.outcome.replace("_", " ")
+    if scenario.browser:
+        label += f" in {scenario.browser}"
     if scenario.counted_as_pending:
         label += f" (tagged {', '.join('@' + tag for tag in scenario.pending_tags)}: counted as pending)"
     return label

@@ -11,6 +11,7 @@ check error cases without knowing the CRM.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
@@ -64,6 +65,19 @@ def split_name(full_name: str) -> tuple[str, str]:
     name; a single word is a last name. How scenarios and adapters alike read a contact's name."""
     first, _, last = full_name.strip().partition(" ")
     return (first, last) if last else ("", first)
+
+
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def join_name(first_name: str, last_name: str) -> str:
+    """The full name :func:`split_name` reads back as these parts: ``Ada Lovelace``, ``李雷``, ``欧阳 娜娜``."""
+    first, last = first_name.strip(), last_name.strip()
+    if _HAN.search(first + last):
+        if first and (len(last) > 1 or " " in first):
+            return f"{last} {first}"
+        return f"{last}{first}"
+    return f"{first} {last}".strip()
 
 
 #: Business names of the CRM's modules, English and Chinese, to one canonical name.
@@ -194,6 +208,12 @@ class CRM(Protocol):
     @property
     def screens(self) -> Screens: ...
 
+    @property
+    def records(self) -> Records: ...
+
+    @property
+    def data(self) -> DataExchange: ...
+
     def arrange(self, fast: bool) -> None:
         """Whether what the following steps ask for is a precondition (a ``Given``) to set up fast.
 
@@ -214,6 +234,8 @@ AREAS: tuple[str, ...] = (
     "activities",
     "users",
     "screens",
+    "records",
+    "data",
 )
 
 
@@ -221,6 +243,8 @@ AREAS: tuple[str, ...] = (
 from signoff.crm.activities import Activities  # noqa: E402
 from signoff.crm.campaigns import Campaigns  # noqa: E402
 from signoff.crm.customers_more import CustomersMore  # noqa: E402
+from signoff.crm.data import DataExchange  # noqa: E402
+from signoff.crm.records import Records  # noqa: E402
 from signoff.crm.sales import Sales  # noqa: E402
 from signoff.crm.screens import Screens  # noqa: E402
 from signoff.crm.users import Users  # noqa: E402

@@ -170,7 +170,10 @@ def field_named(name: str, record_type: RecordType) -> BusinessField:
         field = FIELDS[key]
         if wanted in (_normalised(word) for word in field.names()) or wanted == _normalised(key):
             return field
-    raise ValueError(f'a {record_type} has no field "{name}"; known fields: {", ".join(known_names(record_type))}')
+    article = "an" if record_type[0] in "aeiou" else "a"
+    raise ValueError(
+        f'{article} {record_type} has no field "{name}"; known fields: {", ".join(known_names(record_type))}'
+    )
 
 
 def known_names(record_type: RecordType, keys: Iterable[str] | None = None) -> list[str]:

@@ -50,16 +50,19 @@ from allure_commons import plugin_manager as allure_hooks
 from allure_commons.model2 import Attachment, Label, Parameter, StatusDetails, TestResult
 from playwright.sync_api import Page
 
+from signoff.files import write_atomically
 from signoff.plan import Plan
 from signoff.ux.plan import UxSection
 from signoff.ux.probe import UxProbe
 from signoff.ux.recorder import ScenarioRecorder, audit_unseen_routes
-from signoff.ux.records import AUDIT, STEP, RecordStore, to_data
+from signoff.ux.records import AUDIT, STEP, RecordStore, from_data, to_data
 from signoff.ux.routes import PageKindRegistry
 from signoff.ux.scorecard import PageAudit, Scorecard, TaskAudit, build_scorecard, write_scorecard
 
 #: Allure epic of everything this plugin reports.
 UX_EPIC = "User experience acceptance"
+#: The pages and tasks a scorecard was built from, beside it (read by :mod:`signoff.merge`).
+RECORDS_FILE = "ux-records.json"
 #: ``workerinput`` key carrying the records folder from the controller to pytest-xdist workers.
 RECORDS_INPUT = "signoff_ux_records"
 
@@ -76,6 +79,8 @@ class UxRun:
     owns_records_dir: bool = False
     store: RecordStore | None = None
     registry: PageKindRegistry | None = None
+    #: One registry per browser: each page kind is audited once in each browser of the run.
+    browser_registries: dict[str, PageKindRegistry] = dataclasses.field(default_factory=dict)
     card: Scorecard | None = None
     written: tuple[Path, ...] = ()
     problems: list[str] = dataclasses.field(default_factory=list)
@@ -146,6 +151,20 @@ def pytest_configure(config: pytest.Config) -> None:
     run.registry = PageKindRegistry(kinds)
     if section.audited_dir and not run.is_worker:
         run.registry.reset()
+        for name in config.getoption("--browser", None) or ():
+            PageKindRegistry(kinds / name).reset()
+
+
+def _registry(run: UxRun, browser: str) -> PageKindRegistry:
+    """The page kinds audited so far in ``browser`` (by any worker: the folder is shared)."""
+    assert run.registry is not None
+    if not browser:
+        return run.registry
+    if browser not in run.browser_registries:
+        kinds = run.plan.resolve(run.section.audited_dir) if run.section.audited_dir else None
+        folder = kinds if kinds is not None else (run.records_dir or Path(tempfile.gettempdir())) / "kinds"
+        run.browser_registries[browser] = PageKindRegistry(folder / browser)
+    return run.browser_registries[browser]
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -255,10 +274,12 @@ def _save_scenario(
     assert run.store is not None and run.registry is not None
     store = run.store
     source = request.node.nodeid
+    browser = _core().browser_of(request.node)
     for task in tasks:
         store.save_task(task, source=source)
         _attach_task(task)
     for audit in recorder.step_audits:
+        audit.browser = browser
         store.save_page(audit, origin=STEP, source=source)
     page = recorder.page
     if page is None or page.is_closed():
@@ -267,6 +288,7 @@ def _save_scenario(
     origin = target_session.target.base_url if target_session is not None else None
 
     def done(audit: PageAudit, seconds: float) -> None:
+        audit.browser = browser
         store.save_page(audit, origin=AUDIT, source=source)
         run.audits += 1
         run.audit_seconds += seconds
@@ -275,7 +297,7 @@ def _save_scenario(
     audit_unseen_routes(
         page.context,
         recorder.visited,
-        run.registry,
+        _registry(run, browser),
         run.section,
         origin=origin,
         on_audit=done,
@@ -287,9 +309,12 @@ def _task_name(item: pytest.Item, scenario_name: str) -> str:
     """The scenario's name; for an example of a Scenario Outline, with its values."""
     callspec = getattr(item, "callspec", None)
     example = callspec.params.get("_pytest_bdd_example") if callspec is not None else None
+    name = scenario_name
     if isinstance(example, dict) and example:
-        return f"{scenario_name} ({', '.join(str(v) for v in example.values())})"
-    return scenario_name
+        name = f"{scenario_name} ({', '.join(str(v) for v in example.values())})"
+    # The same task in two browsers is two tasks: effort and feedback may differ.
+    browser = _core().browser_of(item)
+    return f"{name} [{browser}]" if browser else name
 
 
 def _problem(config: pytest.Config, message: str) -> None:
@@ -320,14 +345,30 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     run.card = build_scorecard(pages, tasks, run.section)
     try:
         run.written = write_scorecard(run.card, run.output_dir)
+        # What the scorecard was built from, so that shards' scorecards can be merged into one.
+        write_atomically(run.output_dir / RECORDS_FILE, records_json(pages, tasks))
     except OSError as error:
         run.problems.append(f"could not write the UX scorecard to {run.output_dir}: {error}")
+    _write_area_result(run, complete=full_run)
     _report_scorecard(session.config, run)
     if full_run and (not run.card.verdict.passed or not run.written):
         run.gate_failed = True
         # Only a passing run is turned into a failing one; failures and errors keep their own status.
         if session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def _write_area_result(run: UxRun, *, complete: bool) -> None:
+    """The UX area's ``summary.json`` for the sign-off report (:mod:`signoff.ux.summary`)."""
+    from signoff.findings import write_area_result
+    from signoff.ux.summary import ux_result
+
+    assert run.card is not None
+    report_dir = run.plan.resolve(run.plan.run.report_dir)
+    try:
+        write_area_result(report_dir, ux_result(run.card, report_dir, run.output_dir, complete=complete))
+    except OSError as error:
+        run.problems.append(f"could not write the UX summary to {report_dir}: {error}")
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
@@ -515,6 +556,20 @@ def _report_result(
         allure_hooks.hook.report_result(result=result)
     except Exception as error:  # evidence must never fail the run
         warnings.warn(f"signoff ux: Allure result not written: {error}", stacklevel=2)
+
+
+def records_json(pages: list[PageAudit], tasks: list[TaskAudit]) -> str:
+    """The page and task records of a run as one JSON document (see :func:`read_records`)."""
+    return json.dumps({"pages": [to_data(p) for p in pages], "tasks": [to_data(t) for t in tasks]}, ensure_ascii=False)
+
+
+def read_records(path: Path) -> tuple[list[PageAudit], list[TaskAudit]]:
+    """The pages and tasks :func:`records_json` wrote."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return (
+        [from_data(PageAudit, item) for item in data.get("pages", [])],
+        [from_data(TaskAudit, item) for item in data.get("tasks", [])],
+    )
 
 
 def _without_screenshot(audit: PageAudit) -> dict[str, Any]:

@@ -228,7 +228,7 @@ def merge_page_audits(audits: Iterable[PageAudit]) -> list[PageAudit]:
 def _merge_kind(group: Sequence[PageAudit]) -> PageAudit:
     if len(group) == 1:
         return group[0]
-    merged = PageAudit(url=group[0].url)
+    merged = PageAudit(url=group[0].url, browser=group[0].browser)
     merged.accessibility = merge_results([a.accessibility for a in group if a.accessibility is not None])
     smalls = [a.small_screen for a in group if a.small_screen is not None]
     merged.small_screen = _first_failing(smalls, lambda s: s.passed)

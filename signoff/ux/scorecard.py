@@ -156,10 +156,13 @@ class PageAudit:
     primary_actions: list[PrimaryAction] = dataclasses.field(default_factory=list)
     #: Parts of the audit that did not complete: each is "could not check" on the scorecard.
     incomplete: list[IncompleteAudit] = dataclasses.field(default_factory=list)
+    #: The browser it was audited in: each page kind is audited in each browser of the run.
+    browser: str = ""
 
     @property
     def kind(self) -> str:
-        return route_of(self.url)
+        """The page kind, with the browser when known: ``/persons/contacts [firefox]``."""
+        return f"{route_of(self.url)} [{self.browser}]" if self.browser else route_of(self.url)
 
 
 @dataclasses.dataclass

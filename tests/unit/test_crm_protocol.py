@@ -23,6 +23,8 @@ from pages.creme.activities import CremeActivities
 from pages.creme.adapter import CremeCustomers, CremeSession
 from pages.creme.campaigns import CremeCampaigns
 from pages.creme.customers_more import CremeCustomersMore
+from pages.creme.data import CremeData
+from pages.creme.records import CremeRecords
 from pages.creme.sales import CremeSales
 from pages.creme.screens import CremeScreens
 from pages.creme.users import CremeUsers
@@ -30,6 +32,8 @@ from signoff.crm import AREAS, CRM, Customers, Session
 from signoff.crm.activities import Activities
 from signoff.crm.campaigns import Campaigns
 from signoff.crm.customers_more import CustomersMore
+from signoff.crm.data import DataExchange
+from signoff.crm.records import Records
 from signoff.crm.sales import Sales
 from signoff.crm.screens import Screens
 from signoff.crm.users import Users
@@ -46,6 +50,8 @@ IMPLEMENTATIONS: dict[str, tuple[type[Any], type[Any]]] = {
     "activities": (Activities, CremeActivities),
     "users": (Users, CremeUsers),
     "screens": (Screens, CremeScreens),
+    "records": (Records, CremeRecords),
+    "data": (DataExchange, CremeData),
 }
 
 

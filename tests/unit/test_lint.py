@@ -203,16 +203,16 @@ def test_up_to_three_suggestions_whatever_their_keyword(tmp_path: Path) -> None:
 
 
 def test_when_nothing_is_near_it_says_so_and_lists_the_nearest_module(tmp_path: Path) -> None:
-    [problem] = problems_of(tmp_path, '    Then the contact "李雷" has the phone "0086-10-12345678"\n')
+    [problem] = problems_of(tmp_path, '    Then the contact "李雷" plays golf at "Sunny Club"\n')
     assert "nearest existing phrasing" not in problem
-    assert 'mentions "phone"; its steps: ' in problem
+    assert 'mentions "plays", "golf"; its steps: ' in problem
     assert 'I delete the contact "{full_name}"' in problem
     assert problem.endswith("; every step: signoff steps")
 
 
 def test_when_nothing_chinese_is_near_it_says_so_in_chinese(tmp_path: Path) -> None:
-    [problem] = problems_of(tmp_path, '    那么 联系人"李雷"的手机是"123"\n', ZH_HEADER)
-    assert 'mentions "手机"; its steps: ' in problem
+    [problem] = problems_of(tmp_path, '    那么 联系人"李雷"爱打高尔夫\n', ZH_HEADER)
+    assert 'mentions "爱打高尔夫"; its steps: ' in problem
     assert '不存在联系人"{full_name}"' in problem
     assert " I " not in problem.split("its steps: ")[1]
 
@@ -336,3 +336,79 @@ def test_signoff_check_exits_2_with_one_line_per_bad_value(
         "new organisation form, organisation form, new contact form, contact form, opportunity list, activity list, "
         "calendar, trash",
     ]
+
+
+# ----------------------------------------------------------------------------- fields by business name
+
+
+def test_an_unknown_field_lists_the_fields_of_that_record_type(tmp_path: Path) -> None:
+    [problem] = problems_of(tmp_path, '    Then the contact "李雷" has the loyalty tier "gold"\n')
+    assert problem.endswith(
+        'a contact has no field "loyalty tier"; known fields: first name / 名, last name / 姓, full name / 姓名, '
+        "job title / 职位, organisation / 公司, phone / 电话, mobile / 手机, fax / 传真, email / 邮箱, website / 网站, "
+        "address / 地址, city / 城市, postcode / 邮编, country / 国家, description / 描述, birthday / 生日, owner / 负责人"
+    )
+
+
+def test_a_field_of_another_record_type_is_unknown_for_this_one(tmp_path: Path) -> None:
+    [problem] = problems_of(tmp_path, '    Then the organisation "Acme" has the estimated sales "12,500"\n')
+    assert 'an organisation has no field "estimated sales"' in problem
+
+
+def test_a_field_value_of_the_wrong_kind_is_reported(tmp_path: Path) -> None:
+    [problem] = problems_of(tmp_path, '    When I change the email of the contact "李雷" to "li.lei at example"\n')
+    assert problem.endswith('the email: "li.lei at example" is not an email address (write it like li.lei@example.cn)')
+
+
+def test_chinese_field_names_and_aliases_are_known(tmp_path: Path) -> None:
+    body = (
+        '    那么 联系人"李雷"的手机是"13800000000"\n'
+        '    而且 联系人"李雷"的电子邮箱是"li.lei@example.cn"\n'
+        '    而且 公司"华东物流"的邮政编码为"200000"\n'
+    )
+    assert problems_of(tmp_path, body, ZH_HEADER) == []
+
+
+def test_a_data_table_header_is_checked_by_field_name(tmp_path: Path) -> None:
+    body = (
+        "    When I add a contact with:\n"
+        "      | first name | last name | e-mail            | shoe size |\n"
+        "      | Lei        | Li        | li.lei@example.cn | 42        |\n"
+    )
+    [problem] = problems_of(tmp_path, body)
+    assert 'a contact has no field "shoe size"; known fields: first name / 名' in problem
+
+
+def test_a_data_table_value_is_checked_by_its_field(tmp_path: Path) -> None:
+    body = (
+        "    When I add these contacts:\n"
+        "      | 姓 | 名 | 邮箱              |\n"
+        "      | 李 | 雷 | li.lei@example.cn |\n"
+        "      | 韩 | 梅梅 | han.meimei      |\n"
+    )
+    [problem] = problems_of(tmp_path, body)
+    assert problem.endswith('the email: "han.meimei" is not an email address (write it like li.lei@example.cn) (row 3)')
+
+
+def test_a_table_step_without_its_table_is_reported(tmp_path: Path) -> None:
+    [problem] = problems_of(tmp_path, "    When I add an organisation with:\n")
+    assert problem.endswith("this step needs a data table under it")
+
+
+def test_a_good_table_and_a_field_value_table_pass(tmp_path: Path) -> None:
+    body = (
+        "    When I add an organisation with:\n"
+        "      | name | website                  | city     |\n"
+        "      | Acme | https://acme.example.com | Shenzhen |\n"
+        '    Then the organisation "Acme" shows:\n'
+        "      | field   | value                    |\n"
+        "      | website | https://acme.example.com |\n"
+        "      | 城市    | Shenzhen                 |\n"
+        "    And the organisation list shows 1 organisations\n"
+    )
+    assert problems_of(tmp_path, body) == []
+
+
+def test_a_count_of_other_records_is_reported(tmp_path: Path) -> None:
+    [problem] = problems_of(tmp_path, "    Then the contact list shows 2 organisations\n")
+    assert problem.endswith("the contact list shows contacts, not organisations")

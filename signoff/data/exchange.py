@@ -1,0 +1,179 @@
+"""What one data scenario carries from step to step: the file, what the import said, what came back.
+
+The data steps (``steps/data.py``) keep a :class:`DataScenario` in the scenario's context: the
+dataset and the bytes of the file made from it (or the analyst's own file), the CRM's import
+result, and - through :func:`compare_export` and :func:`compare_stored` - the comparisons the
+report is built from. Everything here goes through :class:`signoff.crm.data.DataExchange`; no CRM
+is known by name.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from pathlib import Path
+
+from signoff.crm.data import DataExchange, ExportedFile, ImportResult
+from signoff.crm.fields import RecordType
+from signoff.data import formats
+from signoff.data.compare import Comparison, compare
+from signoff.data.dataset import Dataset, from_records, generate
+from signoff.data.plan import DataSection
+
+
+@dataclasses.dataclass
+class DataScenario:
+    """The file of one scenario and what became of it."""
+
+    dataset: Dataset
+    #: The file's bytes, its name and format (``csv``, ``xlsx`` ...).
+    content: bytes
+    file_name: str
+    fmt: str
+    result: ImportResult | None = None
+    exported: ExportedFile | None = None
+    comparisons: list[Comparison] = dataclasses.field(default_factory=list)
+
+    @property
+    def record_type(self) -> RecordType:
+        return self.dataset.record_type
+
+    def refused_by_key(self) -> dict[str, str]:
+        """The CRM's refusals matched to the file's rows by the key cell (key → reason)."""
+        if self.result is None:
+            return {}
+        index = self.dataset.columns.index(self.dataset.key)
+        refused: dict[str, str] = {}
+        for refusal in self.result.refused:
+            key = refusal.values[index] if index < len(refusal.values) else ""
+            refused[key] = refusal.reason
+        return refused
+
+    def import_summary(self) -> str:
+        if self.result is None:
+            return "not imported"
+        result = self.result
+        return (
+            f"{result.status}: {result.created} created, {result.updated} updated, "
+            f"{len(result.refused)} refused, {result.lines if result.lines >= 0 else '?'} lines read "
+            f"({len(self.dataset.rows)} rows in the file, {self.fmt})"
+        )
+
+
+def generated_file(
+    crm_data: DataExchange, section: DataSection, record_type: RecordType, count: int, fmt: str, language: str = "en"
+) -> DataScenario:
+    """A generated file of ``count`` tricky rows, limits and date formats taken from the CRM."""
+    dataset = generate(
+        record_type,
+        count,
+        section.seed,
+        limits=crm_data.field_limits(record_type),
+        date_formats=crm_data.date_formats(),
+        # Two scenarios of one feature share the CRM: each file's keys are its own.
+        tag=f"-{record_type[0]}{count}{fmt.replace('-', '')}",
+    )
+    # Only the columns the CRM's import can fill: another column could not be mapped by a user.
+    importable = set(crm_data.importable_fields(record_type))
+    columns = tuple(column for column in dataset.columns if column in importable)
+    dataset = dataclasses.replace(dataset, columns=columns)
+    content = formats.write(dataset, fmt, language)
+    name = f"signoff-{record_type}s-{section.seed}-{count}{formats.EXTENSIONS[fmt]}"
+    return DataScenario(dataset=dataset, content=content, file_name=name, fmt=fmt)
+
+
+def analyst_file(path: Path, record_type: RecordType, key: str) -> DataScenario:
+    """An analyst's own CSV or XLSX file (headers are business field names); one-line errors."""
+    table = formats.read_file(path)
+    dataset = from_records(record_type, table.headers, table.rows, key=key, source=path.name)
+    content = path.read_bytes()
+    return DataScenario(dataset=dataset, content=content, file_name=path.name, fmt=table.encoding)
+
+
+def import_into(crm_data: DataExchange, scenario: DataScenario) -> ImportResult:
+    """Import the scenario's file with each column mapped to its business field."""
+    columns = {column: number for number, column in enumerate(scenario.dataset.columns, start=1)}
+    scenario.result = crm_data.import_file(scenario.record_type, scenario.file_name, scenario.content, columns)
+    return scenario.result
+
+
+def export_from(crm_data: DataExchange, scenario: DataScenario, fmt: str) -> ExportedFile:
+    """Download the list (searched for this file's records when the file is generated)."""
+    if fmt not in ("csv", "xlsx"):
+        raise ValueError(f"a list exports as CSV or XLSX, not {fmt}")
+    scenario.exported = crm_data.export_list(
+        scenario.record_type,
+        "csv" if fmt == "csv" else "xlsx",
+        scenario.dataset.columns,
+        scenario.dataset.scope,
+    )
+    return scenario.exported
+
+
+def exported_rows(exported: ExportedFile) -> list[dict[str, str]]:
+    """The exported file's rows by business field key (columns as the adapter named them)."""
+    table = formats.read(exported.content, exported.name)
+    return [
+        {key: (row[i] if i < len(row) else "") for i, key in enumerate(exported.columns) if key} for row in table.rows
+    ]
+
+
+def compare_export(scenario: DataScenario, section: DataSection) -> Comparison:
+    """The file against the exported list, field by field."""
+    if scenario.exported is None:
+        raise RuntimeError("nothing was exported in this scenario: export the list first")
+    dataset = scenario.dataset
+    fields = [column for column in dataset.columns if column in scenario.exported.columns]
+    comparison = compare(
+        dataset.rows,
+        exported_rows(scenario.exported),
+        key=dataset.key,
+        fields=fields,
+        stage="exported",
+        record_type=dataset.record_type,
+        source=dataset.source or scenario.file_name,
+        other=f"export as {scenario.exported.name}",
+        refused=scenario.refused_by_key(),
+        expect_refused=sorted(dataset.expect_refused),
+        cases=dataset.cases,
+        normalise=section.normalise,
+        scoped=bool(dataset.scope),
+    )
+    unmapped = tuple(column for column in dataset.columns if column not in scenario.exported.columns)
+    comparison = dataclasses.replace(comparison, unmapped=unmapped)
+    scenario.comparisons.append(comparison)
+    return comparison
+
+
+def sample_keys(dataset: Dataset, size: int) -> list[str]:
+    """The keys of the rows opened on their own pages: every tricky row first, then ordinary ones."""
+    tricky = [row[dataset.key] for row, cases in zip(dataset.rows, dataset.cases, strict=False) if cases]
+    others = [row[dataset.key] for row in dataset.rows]
+    chosen = list(dict.fromkeys([*tricky, *others]))
+    return chosen[: max(size, len(tricky))]
+
+
+def compare_stored(
+    crm_data: DataExchange, scenario: DataScenario, section: DataSection, keys: Sequence[str]
+) -> Comparison:
+    """The file against the stored values of a sample of records, read from their own pages."""
+    dataset = scenario.dataset
+    stored = crm_data.stored_records(dataset.record_type, keys, dataset.columns)
+    fields = [column for column in dataset.columns if not stored or column in stored[0]]
+    comparison = compare(
+        dataset.rows,
+        stored,
+        key=dataset.key,
+        fields=fields,
+        stage="stored",
+        record_type=dataset.record_type,
+        source=dataset.source or scenario.file_name,
+        other=f"{len(keys)} records opened",
+        refused=scenario.refused_by_key(),
+        expect_refused=sorted(dataset.expect_refused),
+        cases=dataset.cases,
+        normalise=section.normalise,
+        only_keys=set(keys),
+    )
+    scenario.comparisons.append(comparison)
+    return comparison
