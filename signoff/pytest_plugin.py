@@ -155,6 +155,14 @@ def pytest_bdd_apply_tag(tag: str, function: Callable[..., object]) -> Callable[
 # --------------------------------------------------------------------------- collection
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    # A scenario's steps ask for the browser at run time, so pytest-playwright cannot see that the
+    # scenario needs one: say so before its hook runs, and it runs the scenario once per browser.
+    if metafunc.definition.path.suffix == ".feature" and "browser_name" not in metafunc.fixturenames:
+        metafunc.fixturenames.append("browser_name")
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     text = config.getoption("signoff_shard", None)

@@ -1,8 +1,8 @@
 """Browser matrix, shards and merging, on pytester projects whose steps need no browser or CRM.
 
-An autouse fixture asks for pytest-playwright's ``browser_name``, so ``--browser chromium --browser
-firefox`` runs every scenario once per browser without launching one; a step fails in one browser
-only where the project says so. The merged outcome of a sharded run must equal the unsharded one.
+Signoff's plugin makes pytest-playwright run every scenario once per browser of ``--browser``
+(here without launching one: no step needs a page); a step fails in one browser only where the
+project says so. The merged outcome of a sharded run must equal the unsharded one.
 """
 
 from __future__ import annotations
@@ -13,8 +13,16 @@ from typing import Any
 
 import pytest
 
-from signoff.coverage.report import ScenarioResult, browser_differences
-from signoff.errors import SignoffError
+from signoff.browsers import resolve, select
+from signoff.coverage.catalogue import load_catalogue
+from signoff.coverage.report import (
+    ScenarioResult,
+    browser_differences,
+    compute_coverage,
+    render_markdown,
+    render_summary,
+)
+from signoff.errors import BrowserError, SignoffError
 from signoff.merge import merge_runs
 from signoff.plan import load_plan
 from signoff.shards import Shard, assign, parse_shard
@@ -29,11 +37,6 @@ from signoff.vocabulary import given, then
 pytest_plugins = ["signoff.pytest_plugin", "signoff.coverage.pytest_plugin", "signoff.progress"]
 
 
-@pytest.fixture(autouse=True)
-def which_browser(browser_name):
-    return browser_name
-
-
 @given("a number {value:d}", target_fixture="number")
 def number(value: int) -> int:
     return value
@@ -45,9 +48,9 @@ def even(number: int) -> None:
 
 
 @then("it works in this browser")
-def works(which_browser: str) -> None:
+def works(browser_name: str) -> None:
     broken = os.environ.get("BROKEN_IN", "")
-    assert which_browser != broken, f"broken in {which_browser}"
+    assert browser_name != broken, f"broken in {browser_name}"
 """
 
 CATALOGUE = """id,module,module_zh,title_en,title_zh,priority,not_applicable_for,notes
@@ -270,3 +273,50 @@ def test_merge_of_folders_without_runs_is_one_clear_error(tmp_path: Path) -> Non
     plan = load_plan(tmp_path / "none.toml") if (tmp_path / "none.toml").exists() else load_plan()
     with pytest.raises(SignoffError, match=r"no Allure results and no coverage\.json"):
         merge_runs([tmp_path / "empty"], plan, tmp_path / "out", project_root=tmp_path, html=False)
+
+
+# --------------------------------------------------------------------------- which browsers run
+
+
+def fake_install(missing: set[str]) -> Any:
+    def install(name: str) -> None:
+        if name in missing:
+            raise BrowserError(f"{name} cannot be had here")
+
+    return install
+
+
+def test_a_browser_that_cannot_be_had_is_left_out_with_one_line() -> None:
+    chosen = select(["chromium", "webkit", "firefox"], install=fake_install({"webkit"}))
+    assert chosen.names == ("chromium", "firefox")
+    assert chosen.left_out == ("webkit left out: webkit cannot be had here",)
+
+
+def test_a_required_browser_that_cannot_be_had_stops_the_run() -> None:
+    with pytest.raises(BrowserError, match="the plan requires webkit"):
+        select(["chromium", "webkit"], ["webkit"], install=fake_install({"webkit"}))
+    with pytest.raises(BrowserError, match="no browser of the plan"):
+        select(["webkit"], install=fake_install({"webkit"}))
+
+
+def test_webkit_without_playwrights_own_build_says_so() -> None:
+    with pytest.raises(BrowserError, match="only Playwright's own webkit will do"):
+        resolve("webkit", own_executable=None)
+
+
+def test_the_coverage_report_shows_the_browser_matrix(tmp_path: Path) -> None:
+    (tmp_path / "cat.csv").write_text(CATALOGUE, encoding="utf-8")
+    results = [
+        ScenarioResult(
+            id="a::t[chromium]", feature="A", name="T", tags=("FP-CUS-001",), outcome="passed", browser="chromium"
+        ),
+        ScenarioResult(
+            id="a::t[firefox]", feature="A", name="T", tags=("FP-CUS-001",), outcome="failed", browser="firefox"
+        ),
+    ]
+    report = compute_coverage(results, load_catalogue(tmp_path / "cat.csv"))
+    assert report.status_of("FP-CUS-001") == "failed"
+    markdown = render_markdown(report)
+    assert "## Browser matrix 浏览器矩阵" in markdown
+    assert "| FP-CUS-001 | passed | failed |" in markdown
+    assert "browser difference 浏览器差异: A / T" in render_summary(report)
