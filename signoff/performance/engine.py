@@ -158,13 +158,13 @@ def run_profile(
         "think_min": section.think_min,
         "think_max": section.think_max,
         "accounts": [[a.username, a.password] for a in accounts],
-        "generators": section.generators,
+        "generators": section.generators + section.remote_generators,
         "time_limit": section.time_limit,
     }
     config_path.write_text(json.dumps(config), encoding="utf-8")
     root = _project_root()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")])}
-    port = free_port()
+    port = section.master_port or free_port()
     module = [sys.executable, "-m", "signoff.performance.runner"]
     processes: dict[str, ManagedProcess] = {}
     probes: list[Probe] = []
@@ -184,6 +184,8 @@ def run_profile(
                     str(results_path),
                     "--master-port",
                     str(port),
+                    "--bind",
+                    section.master_bind,
                 ],
                 log_path=work_dir / "master.log",
                 cwd=root,
@@ -196,6 +198,12 @@ def run_profile(
                     log_path=work_dir / f"worker-{number}.log",
                     cwd=root,
                     env=env,
+                )
+            if section.remote_generators:
+                say(
+                    f"waiting for {section.remote_generators} workers on other machines: copy {config_path} there "
+                    f"and run: python -m signoff.performance.runner worker --config run.json "
+                    f"--master-host <this machine> --master-port {port}"
                 )
             probed: set[int] = set()
             deadline = started + section.time_limit + KILL_GRACE

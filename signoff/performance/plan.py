@@ -15,6 +15,9 @@ Example ``acceptance.toml``::
     max_p95_seconds = 2.0      # at the top step
     max_error_percent = 1.0    # at the top step
     generators = 1             # locust worker processes beside the master
+    remote_generators = 0      # workers on other machines the master waits for
+    master_bind = "127.0.0.1"  # where the master listens (another machine's workers: an address they reach)
+    master_port = 0            # 0: a free port
     crm_users = 20             # real CRM accounts created for the run
     gunicorn_workers = 2       # the embedded Creme's server processes
     baseline = "reports/performance/baseline.json"
@@ -70,6 +73,12 @@ class PerformanceSection:
     max_generator_cpu: float = 90.0
     #: locust worker processes beside the master (distributed mode on this machine).
     generators: int = 1
+    #: Workers on other machines the master also waits for (they join with the printed command).
+    remote_generators: int = 0
+    #: Address the master listens on for workers: loopback unless workers on other machines join.
+    master_bind: str = "127.0.0.1"
+    #: Port the master listens on; 0: a free port.
+    master_port: int = 0
     #: Real CRM accounts created for the run; simulated users take turns signing in with them.
     crm_users: int = 20
     #: The embedded CRM's server worker processes (gunicorn ``-w``).

@@ -6,6 +6,7 @@ generator is the real one (locust master and worker processes)."""
 from __future__ import annotations
 
 import http.server
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -47,7 +48,11 @@ def site() -> Iterator[str]:
     server.shutdown()
 
 
-SECTION = PerformanceSection(crm_users=2, browser_probe=False, max_regression_percent=50, regression_floor_ms=20)
+#: Two generator workers: the distributed mode (a master and local worker processes), whose
+#: per-worker histograms are merged.
+SECTION = PerformanceSection(
+    crm_users=2, generators=2, browser_probe=False, max_regression_percent=50, regression_floor_ms=20
+)
 
 
 def run(site: str, work: Path) -> engine.RunRecord:
@@ -69,6 +74,7 @@ def test_a_planted_slow_page_is_flagged_by_the_baseline_and_its_clean_twin_is_no
     clean = run(site, tmp_path / "baseline")
     assert clean.stopped == "completed", clean.message
     assert clean.steps[-1].total.requests > 20
+    assert len(clean.raw["steps"][-1]["workers"]) == 2, "both generator workers reported"
     baseline_file = save_baseline(clean, tmp_path / "baseline.json")
     assert baseline_file is not None
     baseline = load_baseline(baseline_file)
@@ -99,3 +105,61 @@ def test_a_host_that_is_not_loopback_is_refused_before_anything_starts(tmp_path:
             accounts_module_name="tests.integration.perf_fixture_accounts",
         )
     assert not (tmp_path / "run.json").exists()
+
+
+INTERRUPTED_RUN = """
+import sys, json
+from pathlib import Path
+from signoff.performance import engine
+from signoff.performance.plan import PerformanceSection, Step
+from signoff.performance.report import write_report
+from signoff.targets.base import Credentials
+
+section = PerformanceSection(crm_users=2, generators=2, browser_probe=False)
+work = Path(sys.argv[2])
+try:
+    engine.run_profile(profile="load", section=section, base_url=sys.argv[1], kind="fixture",
+        admin=Credentials("-", "-"), server_pids=None, work_dir=work / "run",
+        steps=[Step(3, 60.0), Step(6, 60.0)], accounts_module_name="tests.integration.perf_fixture_accounts")
+except engine.RunInterrupted as stop:
+    judged = engine.judge(stop.record, section, None)
+    write_report(stop.record, judged, section, work / "performance", work)
+    sys.exit(130)
+sys.exit(0)
+"""
+
+
+def test_ctrl_c_stops_the_generator_and_its_workers_and_the_report_of_what_ran_is_written(
+    site: str, tmp_path: Path
+) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    import psutil
+
+    root = Path(__file__).parents[2]
+    child = subprocess.Popen(
+        [sys.executable, "-c", INTERRUPTED_RUN, site, str(tmp_path)],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )
+    results = tmp_path / "run" / "results.json"
+    deadline = time.monotonic() + 60
+    # Once the first step has begun (the master writes its results file) and run a little: Ctrl-C.
+    while time.monotonic() < deadline and not results.exists():
+        time.sleep(0.2)
+    time.sleep(3)
+    child.send_signal(signal.SIGINT)
+    assert child.wait(timeout=60) == 130
+    report = json.loads((tmp_path / "performance" / "performance.json").read_text(encoding="utf-8"))
+    assert report["stopped"] == "interrupted"
+    assert report["steps"] and report["steps"][0]["total"]["requests"] > 0
+    assert report["verdict"] == "could-not-check"
+    left = [
+        p.pid
+        for p in psutil.process_iter(["cmdline"])
+        if any(str(tmp_path) in part for part in (p.info["cmdline"] or []))
+    ]
+    assert left == [], "generator processes outlived the interrupted run"
