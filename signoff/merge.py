@@ -248,7 +248,8 @@ def summary_lines(outcome: MergeResult) -> list[str]:
         lines.append("UX: no UX records in these runs (not audited)")
     lines += outcome.notes
     lines.append(
-        "Verdict 结论: " + ("passed 通过" if outcome.passed else "not passed 未通过 — " + "; ".join(outcome.reasons))
+        "Merged verdict 合并结论: "
+        + ("passed 通过" if outcome.passed else "not passed 未通过 — " + "; ".join(outcome.reasons))
     )
     lines += [f"{kind}: {path}" for kind, path in outcome.written.items()]
     return lines

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from signoff.browsers import resolve, select
+from signoff.cli import main
 from signoff.coverage.catalogue import load_catalogue
 from signoff.coverage.report import (
     ScenarioResult,
@@ -212,6 +213,15 @@ def test_a_failure_in_one_browser_fails_the_point_and_is_a_browser_difference(
     assert merged.passed is False
     assert statuses(merged.coverage.to_dict()) == statuses(data)
     assert any("It works everywhere [firefox]" in reason for reason in merged.reasons)
+    # The command line: the same merge, its verdict as the exit status (1: not passed).
+    out = tmp_path / "cli"
+    argv = ["--plan", str(project.path / "whole.toml"), "report", "--merge", str(project.path / "shard1")]
+    code = main([*argv, str(project.path / "shard2"), "--into", str(out), "--no-html"])
+    assert code == 1
+    assert json.loads((out / "verdict.json").read_text("utf-8"))["passed"] is False
+    with pytest.raises(SystemExit) as refused:  # bad input: one line and exit 2
+        main([*argv, "--into", str(tmp_path / "bad"), "--no-html", "--shard", "1/2"])
+    assert refused.value.code == 2
 
 
 def test_allure_tells_the_browsers_apart_in_one_test_case(project: pytest.Pytester) -> None:
@@ -320,3 +330,21 @@ def test_the_coverage_report_shows_the_browser_matrix(tmp_path: Path) -> None:
     assert "## Browser matrix 浏览器矩阵" in markdown
     assert "| FP-CUS-001 | passed | failed |" in markdown
     assert "browser difference 浏览器差异: A / T" in render_summary(report)
+
+
+def test_ux_page_kinds_are_audited_and_merged_per_browser(tmp_path: Path) -> None:
+    from signoff.ux.pytest_plugin import read_records, records_json
+    from signoff.ux.records import merge_page_audits
+    from signoff.ux.scorecard import PageAudit
+
+    audits = [
+        PageAudit(url="http://127.0.0.1:1/persons/contact/1", browser="chromium"),
+        PageAudit(url="http://127.0.0.1:1/persons/contact/2", browser="firefox"),
+        PageAudit(url="http://127.0.0.1:1/persons/contact/3", browser="firefox"),
+    ]
+    merged = merge_page_audits(audits)
+    assert [page.kind for page in merged] == ["/persons/contact/{id} [chromium]", "/persons/contact/{id} [firefox]"]
+    path = tmp_path / "ux-records.json"
+    path.write_text(records_json(merged, []), encoding="utf-8")
+    pages, tasks = read_records(path)
+    assert [page.kind for page in pages] == [page.kind for page in merged] and tasks == []
