@@ -55,17 +55,21 @@ def accept_performance(
     results_dir: Path | None = None,
     progress: Callable[[str], None] | None = None,
     gunicorn_workers: int | None = None,
+    browser_probe: bool = True,
 ) -> Outcome:
-    """Run ``profile`` against ``target``, write the report; KeyboardInterrupt after writing it."""
+    """Run ``profile`` against ``target``, write the report; KeyboardInterrupt after writing it.
+
+    ``browser_probe=False`` (``signoff perf --no-browser``) leaves the user-perceived timings out
+    of this run: asked for, not measured, so not a check that could not complete.
+    """
     section = plan.section("performance", PerformanceSection)
+    if not browser_probe:
+        section = dataclasses.replace(section, browser_probe=False)
     output_dir = plan.resolve(section.output_dir)
     report_dir = plan.resolve(plan.run.report_dir)
+    # A remote CRM is loaded only when its host is named (plan or option): load goes to loopback
+    # unless someone said otherwise, whatever the plan's target is.
     allowed = list(allowed_hosts)
-    if plan.target.kind == "remote" and plan.target.url:
-        # The plan's own provisioned target may be loaded: naming it in the plan is the consent.
-        from urllib.parse import urlsplit
-
-        allowed.append(urlsplit(plan.target.url).hostname or "")
     interrupted: RunInterrupted | None = None
     try:
         record = engine.run_profile(

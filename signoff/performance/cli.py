@@ -14,8 +14,9 @@ from collections.abc import Iterator
 
 from playwright.sync_api import Browser, sync_playwright
 
-from signoff.errors import SignoffError, TargetError
+from signoff.errors import SignoffError
 from signoff.performance.area import accept_performance
+from signoff.performance.engine import check_host
 from signoff.performance.plan import PerformanceSection
 from signoff.plan import Plan
 from signoff.targets import home_for, make_target
@@ -69,6 +70,9 @@ def launched_browser(plan: Plan, wanted: bool) -> Iterator[Browser | None]:
 
 def run_perf(plan: Plan, profile: str, *, allow_hosts: list[str], save_baseline: bool, browser: bool) -> int:
     section = plan.section("performance", PerformanceSection)
+    if plan.target.kind == "remote":
+        # Refused before anything starts: no account is created on a host nobody allowed.
+        check_host(plan.target.url, [*section.allow_hosts, *allow_hosts])
     target = perf_target(plan, section.gunicorn_workers)
     try:
         target.provision()
@@ -85,14 +89,11 @@ def run_perf(plan: Plan, profile: str, *, allow_hosts: list[str], save_baseline:
                     results_dir=plan.resolve(plan.run.results_dir),
                     progress=_say,
                     gunicorn_workers=section.gunicorn_workers if plan.target.kind == "creme" else None,
+                    browser_probe=browser,
                 )
             except KeyboardInterrupt:
                 _say(f"interrupted; the report of what ran: {plan.resolve(section.output_dir) / 'performance.html'}")
                 raise
-    except TargetError:
-        raise
-    except SignoffError:
-        raise
     finally:
         target.stop()
     result = outcome.judgement.result

@@ -58,7 +58,7 @@ def check_host(url: str, allowed: Sequence[str]) -> None:
     if _loopback(host) or host in allowed:
         return
     raise HostNotAllowed(
-        f"refusing to load {host or url!r}: only loopback addresses and the plan's target may be loaded; "
+        f"refusing to load {host or url!r}: only loopback addresses may be loaded by default; "
         f"name the host with --allow-host {host} or [performance] allow_hosts to load it"
     )
 

@@ -22,7 +22,7 @@ Example ``acceptance.toml``::
     gunicorn_workers = 2       # the embedded Creme's server processes
     baseline = "reports/performance/baseline.json"
     max_regression_percent = 20
-    allow_hosts = []           # hosts other than loopback and the plan's target
+    allow_hosts = []           # hosts other than loopback (a remote target's too)
     time_limit = 1800          # seconds: every run stops by itself
 
 The defaults are the issue's: p95 under 2 s and errors under 1 % at the top step.
@@ -90,7 +90,7 @@ class PerformanceSection:
     #: Pages whose baseline p50/p95 is below this (ms) are compared as if it were this: a few ms
     #: of noise on a 5 ms page is no regression.
     regression_floor_ms: float = 50.0
-    #: Hosts that may be loaded besides loopback and the plan's own target.
+    #: Hosts that may be loaded besides loopback addresses (a remote target's host too).
     allow_hosts: tuple[str, ...] = ()
     #: Seconds after which any run stops by itself, whatever the profile says.
     time_limit: float = 1800.0

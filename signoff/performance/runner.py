@@ -42,6 +42,8 @@ REPORT_INTERVAL = 1.0
 WORKER_CONNECT_TIMEOUT = 60.0
 #: Seconds the master listens for the workers' last reports after stopping the users.
 FINAL_REPORT_WAIT = 2.5
+#: Seconds between two writes of the results file while a step is held.
+SAVE_INTERVAL = 5.0
 
 
 def _config(path: str) -> dict[str, Any]:
@@ -189,12 +191,16 @@ def run_master(args: argparse.Namespace) -> int:
             recorder.step["spawned"] = round(time.time() - recorder.started, 3)  # type: ignore[index]
             recorder.save()
             hold_until = time.time() + float(hold)
+            saved = time.time()
             while time.time() < hold_until and not stop["reason"]:
                 if time.time() > deadline:
                     stop["reason"] = "time-limit"
                     break
                 gevent.sleep(0.2)
-                recorder.save() if int(time.time()) % 5 == 0 else None
+                if time.time() - saved >= SAVE_INTERVAL:
+                    # What ran so far is on disk, should this process be killed.
+                    recorder.save()
+                    saved = time.time()
             reached = runner.user_count
             if index == len(config["steps"]) - 1 or stop["reason"]:
                 runner.stop()
