@@ -157,6 +157,7 @@ def run_profile(
         "spawn_rate": spawn_rate,
         "think_min": section.think_min,
         "think_max": section.think_max,
+        "request_timeout": section.request_timeout,
         "accounts": [[a.username, a.password] for a in accounts],
         "generators": section.generators + section.remote_generators,
         "time_limit": section.time_limit,

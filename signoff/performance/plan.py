@@ -12,6 +12,7 @@ Example ``acceptance.toml``::
     spawn_rate = 50            # users started per second
     think_min = 1.0            # seconds a simulated user waits between two actions
     think_max = 3.0
+    request_timeout = 30       # seconds; a request not answered by then failed
     max_p95_seconds = 2.0      # at the top step
     max_error_percent = 1.0    # at the top step
     generators = 1             # locust worker processes beside the master
@@ -65,6 +66,9 @@ class PerformanceSection:
     #: A simulated user's pause between two actions: uniformly between these (seconds).
     think_min: float = 1.0
     think_max: float = 3.0
+    #: Seconds a request may wait for an answer before it counts as failed (a timeout): without it,
+    #: a request the server never answers would count nowhere.
+    request_timeout: float = 30.0
     #: The 95th percentile of response times allowed at the top step (seconds).
     max_p95_seconds: float = 2.0
     #: The share of failed requests allowed at the top step (percent).
@@ -111,6 +115,8 @@ class PerformanceSection:
             raise PlanError("[performance] spawn_rate must be positive")
         if self.think_max < self.think_min:
             raise PlanError("[performance] think_max must not be below think_min")
+        if self.request_timeout <= 0:
+            raise PlanError("[performance] request_timeout must be positive")
         if self.time_limit <= 0:
             raise PlanError("[performance] time_limit must be positive")
 

@@ -22,6 +22,7 @@ SIGINT, SIGTERM or its own time limit - leaves the figures of what ran.
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 import json
 import signal
@@ -56,7 +57,27 @@ def _user_classes(config: dict[str, Any]) -> list[Any]:
     module = importlib.import_module(str(config["journeys"]))
     accounts = [(str(user), str(password)) for user, password in config["accounts"]]
     classes: list[Any] = module.configure(accounts, float(config["think_min"]), float(config["think_max"]))
-    return classes
+    timeout = float(config.get("request_timeout", 30.0))
+    return [_with_timeout(user_class, timeout) for user_class in classes]
+
+
+def _with_timeout(user_class: Any, timeout: float) -> Any:
+    """``user_class`` whose requests give up after ``timeout`` seconds (then: a failed request).
+
+    locust's requests-based client waits forever by default, and a request the server never
+    answers would count nowhere - neither as a response time nor as an error.
+    """
+
+    class Timed(user_class):  # type: ignore[misc]  # a class chosen at run time
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            client = getattr(self, "client", None)
+            if client is not None and hasattr(client, "request"):
+                # Keyword defaults of a partial can still be overridden by a journey's own timeout.
+                client.request = functools.partial(client.request, timeout=timeout)
+
+    Timed.__name__ = Timed.__qualname__ = user_class.__name__
+    return Timed
 
 
 class Recorder:

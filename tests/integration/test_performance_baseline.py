@@ -163,3 +163,40 @@ def test_ctrl_c_stops_the_generator_and_its_workers_and_the_report_of_what_ran_i
         if any(str(tmp_path) in part for part in (p.info["cmdline"] or []))
     ]
     assert left == [], "generator processes outlived the interrupted run"
+
+
+UNANSWERED = """
+import socket, sys
+from locust.env import Environment
+from signoff.performance.runner import _with_timeout
+from tests.integration.perf_fixture_journeys import Visitor
+
+server = socket.socket()
+server.bind(("127.0.0.1", 0))
+server.listen(5)  # accepts, never answers
+user_class = _with_timeout(Visitor, 0.5)
+user_class.host = f"http://127.0.0.1:{server.getsockname()[1]}"
+environment = Environment(user_classes=[user_class])
+environment.create_local_runner()
+user_class(environment).list_page()
+entry = environment.stats.entries[("browse · list page", "GET")]
+print(entry.num_requests, entry.num_failures, *(type(e.error).__name__ for e in environment.stats.errors.values()))
+"""
+
+
+def test_a_request_the_server_never_answers_is_a_failed_request_not_a_missing_one() -> None:
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).parents[2]
+    # In a process of its own: importing locust patches the process with gevent.
+    done = subprocess.run(
+        [sys.executable, "-c", UNANSWERED],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.stdout.split() == ["1", "1", "ReadTimeout"], done.stdout + done.stderr[-2000:]
