@@ -20,6 +20,7 @@ from signoff.coverage.report import (
     ScenarioResult,
     browser_differences,
     compute_coverage,
+    render_html,
     render_markdown,
     render_summary,
 )
@@ -329,6 +330,8 @@ def test_the_coverage_report_shows_the_browser_matrix(tmp_path: Path) -> None:
     markdown = render_markdown(report)
     assert "## Browser matrix 浏览器矩阵" in markdown
     assert "| FP-CUS-001 | passed | failed |" in markdown
+    html = render_html(report)
+    assert "Browser matrix · 浏览器矩阵" in html and '<span class="chip failed">failed</span>' in html
     assert "browser difference 浏览器差异: A / T" in render_summary(report)
 
 
