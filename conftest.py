@@ -10,6 +10,7 @@ pytest_plugins = [
     "signoff.pytest_plugin",
     "signoff.coverage.pytest_plugin",
     "signoff.ux.pytest_plugin",
+    "signoff.security.pytest_plugin",
     "signoff.performance.pytest_plugin",
     "signoff.interrupts",
     "signoff.progress",

@@ -92,6 +92,14 @@ def _parser() -> argparse.ArgumentParser:
     run.epilog = "Arguments after -- go to pytest, e.g. signoff run -- -k organisation"
     run.set_defaults(handler=command_run)
 
+    security = commands.add_parser(
+        "security", help="run the security acceptance (features/security: scanners and own checks) and its report"
+    )
+    security.add_argument("--lang", choices=("en", "zh"), default="en", help="which security feature to run")
+    security.add_argument("--no-report", action="store_true", help="skip the Allure HTML report")
+    security.epilog = "Arguments after -- go to pytest. Writes reports/security/security.{html,json}."
+    security.set_defaults(handler=command_security)
+
     check = commands.add_parser("check", help="check the plan and the feature files")
     check.add_argument("features", nargs="*")
     check.set_defaults(handler=command_check)
@@ -226,6 +234,28 @@ def _ensure_project_on_path(plan: Plan) -> None:
 
 
 # ----------------------------------------------------------------------------- run
+
+
+def command_security(args: argparse.Namespace) -> int:
+    """``signoff run`` on the security feature of the plan's features: the same target, browser,
+    reset and Ctrl-C handling, and the security report at the end."""
+    plan = load_plan(args.plan)
+    name = "security.zh.feature" if args.lang == "zh" else "security.feature"
+    found = [
+        path / "security" / name
+        for path in map(plan.resolve, plan.run.features)
+        if (path / "security" / name).is_file()
+    ]
+    if not found:
+        print(
+            f"signoff: security: no security/{name} under the plan's features {list(plan.run.features)}",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    argv = [*(["--plan", args.plan] if args.plan else []), "run", str(found[0])]
+    run_args = _parser().parse_args([*argv, *(["--no-report"] if args.no_report else [])])
+    run_args.pytest_args = args.pytest_args
+    return command_run(run_args)
 
 
 def command_run(args: argparse.Namespace) -> int:

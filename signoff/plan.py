@@ -246,6 +246,7 @@ def _import_area_sections() -> None:
 AREA_MODULES: list[str] = [
     "signoff.coverage.plan",
     "signoff.ux.plan",
+    "signoff.security.plan",
     "signoff.performance.plan",
     "signoff.report.plan",
     "signoff.data.plan",

@@ -14,7 +14,7 @@ def create_crm(page: Page, target: Target) -> CRM:
     # Typed as the neutral interface: mypy checks here that CremeCRM offers every area of it.
     # The kit owns an embedded Creme: it may wake the job manager instead of waiting for it.
     nudge = target.nudge_job_manager if isinstance(target, EmbeddedCreme) else None
-    return CremeCRM(page, nudge_job_manager=nudge)
+    return CremeCRM(page, nudge_job_manager=nudge, base_url=target.base_url, admin=target.admin)
 
 
 __all__ = ["CremeCRM", "create_crm"]

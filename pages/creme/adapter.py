@@ -31,6 +31,7 @@ from pages.creme.fastpath import FormPoster
 from pages.creme.records import CremeRecords
 from pages.creme.sales import CremeSales
 from pages.creme.screens import CremeScreens
+from pages.creme.security import CremeSecurity
 from pages.creme.sign_in_page import SignInPage
 from pages.creme.users import CremeUsers
 from pages.creme.widgets import ListView, require
@@ -212,8 +213,18 @@ class CremeCRM:
     records they found). The browser page stays inside: steps reach the areas, never the page.
     """
 
-    def __init__(self, page: Page, nudge_job_manager: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        page: Page,
+        nudge_job_manager: Callable[[], None] | None = None,
+        *,
+        base_url: str = "",
+        admin: Credentials | None = None,
+    ) -> None:
         self._page = page
+        # The security checks talk HTTP to the CRM themselves: they need its address and administrator.
+        self._base_url = base_url
+        self._admin = admin or Credentials("root", "root")
         self._arrangement = Arrangement()
         self._nudge_job_manager = nudge_job_manager
 
@@ -253,6 +264,10 @@ class CremeCRM:
     @cached_property
     def screens(self) -> CremeScreens:
         return CremeScreens(self._page)
+
+    @cached_property
+    def security(self) -> CremeSecurity:
+        return CremeSecurity(self._page, self._base_url, self._admin)
 
     @cached_property
     def records(self) -> CremeRecords:

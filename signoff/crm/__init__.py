@@ -214,6 +214,9 @@ class CRM(Protocol):
     @property
     def data(self) -> DataExchange: ...
 
+    @property
+    def security(self) -> Security: ...
+
     def arrange(self, fast: bool) -> None:
         """Whether what the following steps ask for is a precondition (a ``Given``) to set up fast.
 
@@ -234,6 +237,7 @@ AREAS: tuple[str, ...] = (
     "activities",
     "users",
     "screens",
+    "security",
     "records",
     "data",
 )
@@ -247,4 +251,5 @@ from signoff.crm.data import DataExchange  # noqa: E402
 from signoff.crm.records import Records  # noqa: E402
 from signoff.crm.sales import Sales  # noqa: E402
 from signoff.crm.screens import Screens  # noqa: E402
+from signoff.crm.security import Security  # noqa: E402
 from signoff.crm.users import Users  # noqa: E402

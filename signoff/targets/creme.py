@@ -584,19 +584,7 @@ class EmbeddedCreme(Target):
         self._progress(f"Creme provisioned in {time.monotonic() - started:.0f} s")
 
     def _venv_works(self) -> bool:
-        python = self._bin("python")
-        if not python.exists():
-            return False
-        try:
-            result = subprocess.run(
-                [str(python), "-c", "import sys; print(sys.version_info[:2])"],
-                capture_output=True,
-                text=True,
-                timeout=60,
-            )
-        except (OSError, subprocess.TimeoutExpired):
-            return False
-        return result.returncode == 0 and result.stdout.strip() == str(sys.version_info[:2])
+        return venv_works(self._bin("python"))
 
     def _run_step(
         self,
@@ -608,34 +596,7 @@ class EmbeddedCreme(Target):
         env: dict[str, str] | None = None,
     ) -> None:
         """Run one provisioning command, output appended to ``log``; TargetError when it fails."""
-        with open(log, "ab") as handle:
-            handle.write(f"\n=== {time.strftime('%H:%M:%S')} {step}: {' '.join(argv)}\n".encode())
-            handle.flush()
-            try:
-                # start_new_session: a Ctrl-C reaches us, and we stop the step ourselves below.
-                process = subprocess.Popen(
-                    argv,
-                    cwd=cwd or self.project_dir,
-                    env=env or self._env(),
-                    stdin=subprocess.DEVNULL,
-                    stdout=handle,
-                    stderr=subprocess.STDOUT,
-                    start_new_session=True,
-                )
-            except OSError as error:
-                raise TargetError(f"provisioning Creme failed at '{step}': {error}") from None
-            try:
-                code = process.wait(timeout=STEP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                stop_pid(process.pid, popen=process)
-                raise TargetError(f"provisioning Creme hung at '{step}' (see {log})") from None
-            except BaseException:
-                stop_pid(process.pid, popen=process)
-                raise
-        if code != 0:
-            raise TargetError(
-                f"provisioning Creme failed at '{step}' (exit {code}); last lines of {log}:\n" + _filtered_tail(log)
-            )
+        run_step("provisioning Creme", step, argv, log, cwd=cwd or self.project_dir, env=env or self._env())
 
     # -- running ---------------------------------------------------------------------------------
 
@@ -927,6 +888,62 @@ def _user() -> str:
     import getpass
 
     return getpass.getuser()
+
+
+def venv_works(python: Path) -> bool:
+    """Whether the virtual environment of ``python`` runs, on the same Python version as ours."""
+    if not python.exists():
+        return False
+    try:
+        result = subprocess.run(
+            [str(python), "-c", "import sys; print(sys.version_info[:2])"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return result.returncode == 0 and result.stdout.strip() == str(sys.version_info[:2])
+
+
+def run_step(
+    what: str,
+    step: str,
+    argv: list[str],
+    log: Path,
+    *,
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    timeout: float = STEP_TIMEOUT,
+) -> None:
+    """Run one set-up command (``what``: "provisioning Creme", "installing sqlmap" ...), output
+    appended to ``log``, in its own session; stopped on timeout and Ctrl-C; TargetError when it fails."""
+    with open(log, "ab") as handle:
+        handle.write(f"\n=== {time.strftime('%H:%M:%S')} {step}: {' '.join(argv)}\n".encode())
+        handle.flush()
+        try:
+            # start_new_session: a Ctrl-C reaches us, and we stop the step ourselves below.
+            process = subprocess.Popen(
+                argv,
+                cwd=cwd,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=handle,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        except OSError as error:
+            raise TargetError(f"{what} failed at '{step}': {error}") from None
+        try:
+            code = process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            stop_pid(process.pid, popen=process)
+            raise TargetError(f"{what} hung at '{step}' (see {log})") from None
+        except BaseException:
+            stop_pid(process.pid, popen=process)
+            raise
+    if code != 0:
+        raise TargetError(f"{what} failed at '{step}' (exit {code}); last lines of {log}:\n" + _filtered_tail(log))
 
 
 def _filtered_tail(log: Path, lines: int = 15) -> str:

@@ -27,6 +27,7 @@ from pages.creme.data import CremeData
 from pages.creme.records import CremeRecords
 from pages.creme.sales import CremeSales
 from pages.creme.screens import CremeScreens
+from pages.creme.security import CremeSecurity
 from pages.creme.users import CremeUsers
 from signoff.crm import AREAS, CRM, Customers, Session
 from signoff.crm.activities import Activities
@@ -36,6 +37,7 @@ from signoff.crm.data import DataExchange
 from signoff.crm.records import Records
 from signoff.crm.sales import Sales
 from signoff.crm.screens import Screens
+from signoff.crm.security import Security
 from signoff.crm.users import Users
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,6 +52,7 @@ IMPLEMENTATIONS: dict[str, tuple[type[Any], type[Any]]] = {
     "activities": (Activities, CremeActivities),
     "users": (Users, CremeUsers),
     "screens": (Screens, CremeScreens),
+    "security": (Security, CremeSecurity),
     "records": (Records, CremeRecords),
     "data": (DataExchange, CremeData),
 }

@@ -1,0 +1,123 @@
+"""sqlmap as a tool: only on the forms and list-search parameters the CRM adapter names, with the
+signed-in session, time-boxed; its output parsed into findings.
+
+sqlmap says one of two things when it completes: the injection points it identified (also in
+``<output>/<host>/log``), or "all tested parameters do not appear to be injectable". Anything else
+- a crash, a time box run out, a connection it could not make - is could-not-check.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import urllib.parse
+from collections.abc import Mapping
+from pathlib import Path
+
+from signoff.crm.security import InjectionPoint
+from signoff.findings import Finding
+from signoff.security.model import could_not_check, finding
+from signoff.security.scanners import SQLMAP, ToolRun, ensure_tool, run_tool
+
+NOT_INJECTABLE = "all tested parameters do not appear to be injectable"
+IDENTIFIED = "sqlmap identified the following injection point(s)"
+_POINT = re.compile(r"^Parameter: (?P<param>\S+) \((?P<place>[^)]+)\)\n(?P<body>(?:    .*\n?|\n)*)", re.MULTILINE)
+_TYPE = re.compile(r"^\s+Type: (.+)$", re.MULTILINE)
+_PAYLOAD = re.compile(r"^\s+Payload: (.+)$", re.MULTILINE)
+
+
+def command(
+    executable: Path, base_url: str, point: InjectionPoint, cookies: Mapping[str, str], out_dir: Path, seconds: float
+) -> list[str]:
+    """sqlmap's command line for one injection point: its parameters only, no questions, no time-based
+    technique (it would not fit a time box), the session cookie, a fresh anti-forgery token per try."""
+    url = base_url.rstrip("/") + point.path
+    params = urllib.parse.urlencode(list(point.params.items()))
+    argv = [
+        str(executable),
+        "--batch",
+        "--flush-session",
+        "--disable-coloring",
+        f"--output-dir={out_dir}",
+        "--technique=BEU",
+        "--level=1",
+        "--risk=1",
+        "--timeout=20",
+        "--retries=1",
+        f"--cookie={'; '.join(f'{k}={v}' for k, v in cookies.items())}",
+        "-p",
+        ",".join(point.probe),
+    ]
+    if point.method == "GET":
+        argv += ["-u", f"{url}?{params}"]
+    else:
+        argv += ["-u", url, f"--data={params}"]
+    if point.token_field:
+        argv += [f"--csrf-token={point.token_field}", f"--csrf-url={base_url.rstrip('/') + point.token_page}"]
+    return argv
+
+
+def scan(
+    home: Path,
+    base_url: str,
+    points: tuple[InjectionPoint, ...],
+    cookies: Mapping[str, str],
+    out_dir: Path,
+    seconds: float,
+) -> tuple[list[Finding], list[ToolRun]]:
+    """Each injection point in turn, sharing the time box; could-not-check for what was not finished."""
+    if not points:
+        return [could_not_check("sqlmap", "sqlmap", "the CRM adapter names no injection point")], []
+    try:
+        executable = ensure_tool(SQLMAP, home)
+    except Exception as error:  # an install that failed for any reason: shown, never a pass
+        return [could_not_check("sqlmap", "sqlmap", f"sqlmap could not be installed: {error}")], []
+    findings: list[Finding] = []
+    runs: list[ToolRun] = []
+    share = seconds / len(points)
+    for index, point in enumerate(points):
+        folder = out_dir / f"sqlmap-{index + 1}"
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        run = run_tool(
+            "sqlmap", command(executable, base_url, point, cookies, folder, share), folder / "sqlmap.out", share, folder
+        )
+        runs.append(run)
+        output = run.log.read_text(encoding="utf-8", errors="replace")
+        findings += parse_output(point, output, run.timed_out, run.exit_code)
+    return findings, runs
+
+
+def parse_output(
+    point: InjectionPoint, output: str, timed_out: bool = False, exit_code: int | None = 0
+) -> list[Finding]:
+    """Findings from sqlmap's console output for one injection point."""
+    where = f"{point.name} ({point.method} {point.path})"
+    if IDENTIFIED in output:
+        found = []
+        for match in _POINT.finditer(output.split(IDENTIFIED, 1)[1]):
+            param, place, body = match.group("param"), match.group("place"), match.group("body")
+            types = _TYPE.findall(body)
+            payloads = _PAYLOAD.findall(body)
+            found.append(
+                finding(
+                    "sql-injection",
+                    f"sqlmap:{point.name}:{param}",
+                    where=f"{where} parameter {param} ({place})",
+                    expected="no injection",
+                    actual="injectable: " + "; ".join(types),
+                    evidence=tuple(f"payload: {p}" for p in payloads[:3]),
+                    steps=(f"Send {point.method} {point.path} with {param} = {payloads[0] if payloads else '…'}",),
+                    check="sqlmap",
+                )
+            )
+        if found:
+            return found
+    if NOT_INJECTABLE in output and not timed_out:
+        return []
+    if timed_out:
+        reason = "ran out of its time box before it finished"
+    else:
+        critical = [line for line in output.splitlines() if "[CRITICAL]" in line]
+        reason = critical[-1].split("[CRITICAL]", 1)[1].strip() if critical else f"ended with exit code {exit_code}"
+    return [could_not_check("sqlmap", f"sqlmap:{point.name}", f"sqlmap {reason}", where=where)]
