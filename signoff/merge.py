@@ -34,6 +34,7 @@ from signoff.coverage.report import CoverageReport, ScenarioResult, compute_cove
 from signoff.errors import SignoffError
 from signoff.files import write_atomically
 from signoff.plan import Plan
+from signoff.ux.scorecard import PageAudit, TaskAudit
 
 COVERAGE_FILE = "coverage.json"
 VERDICT_FILE = "verdict.json"
@@ -185,15 +186,13 @@ def merge_runs(
     ux_passed: bool | None = None
     ux_reasons: tuple[str, ...] = ()
     if ux_files:
-        pages = []
-        tasks = []
+        runs = []
         for path in ux_files:
             try:
-                run_pages, run_tasks = read_records(path)
+                runs.append(read_records(path))
             except (OSError, ValueError, TypeError) as error:
                 raise SignoffError(f"--merge: {path} is not a UX record file Signoff can merge ({error})") from None
-            pages += run_pages
-            tasks += run_tasks
+        pages, tasks = _name_browsers(runs)
         card = build_scorecard(merge_page_audits(pages), tasks, plan.section("ux", UxSection))
         _json, html_path = write_scorecard(card, into / "ux")
         written["ux"] = html_path
@@ -232,6 +231,29 @@ def merge_runs(
         into / VERDICT_FILE, json.dumps(outcome.to_dict(), ensure_ascii=False, indent=2) + "\n"
     )
     return outcome
+
+
+def _name_browsers(
+    runs: list[tuple[list[PageAudit], list[TaskAudit], list[str]]],
+) -> tuple[list[PageAudit], list[TaskAudit]]:
+    """Every run's pages and tasks; when the runs were in different browsers, each named by its browser.
+
+    A run in one browser records its page kinds without a browser; merged with a run in another
+    browser, the same kind would become one. So each such run's browser is named here.
+    """
+    several = len({browser for _pages, _tasks, browsers in runs for browser in browsers}) > 1
+    pages: list[PageAudit] = []
+    tasks: list[TaskAudit] = []
+    for run_pages, run_tasks, browsers in runs:
+        alone = browsers[0] if several and len(browsers) == 1 else ""
+        for page in run_pages:
+            page.browser = page.browser or alone
+        for task in run_tasks:
+            if alone and not task.name.endswith("]"):
+                task.name = f"{task.name} [{alone}]"
+        pages += run_pages
+        tasks += run_tasks
+    return pages, tasks
 
 
 def summary_lines(outcome: MergeResult) -> list[str]:

@@ -84,7 +84,8 @@ class Progress:
             feature = str(properties.get(_FEATURE, ""))
             name = f"{feature} › {properties[_SCENARIO]}" if feature else str(properties[_SCENARIO])
             browser = properties.get(_BROWSER)
-            self._names[report.nodeid] = f"{name} [{browser}]" if browser else name
+            several = len(set(self.config.getoption("--browser", None) or ())) > 1
+            self._names[report.nodeid] = f"{name} [{browser}]" if browser and several else name
         self._durations[report.nodeid] = self._durations.get(report.nodeid, 0.0) + report.duration
         previous = self._outcomes.get(report.nodeid)
         if report.failed:

@@ -274,7 +274,7 @@ def _save_scenario(
     assert run.store is not None and run.registry is not None
     store = run.store
     source = request.node.nodeid
-    browser = _core().browser_of(request.node)
+    browser = _browser(request.node)
     for task in tasks:
         store.save_task(task, source=source)
         _attach_task(task)
@@ -313,8 +313,20 @@ def _task_name(item: pytest.Item, scenario_name: str) -> str:
     if isinstance(example, dict) and example:
         name = f"{scenario_name} ({', '.join(str(v) for v in example.values())})"
     # The same task in two browsers is two tasks: effort and feedback may differ.
-    browser = _core().browser_of(item)
+    browser = _browser(item)
     return f"{name} [{browser}]" if browser else name
+
+
+def run_browsers(config: pytest.Config) -> list[str]:
+    """The browsers of this run (pytest-playwright's ``--browser``; Chromium when none is named)."""
+    return list(dict.fromkeys(config.getoption("--browser", None) or ["chromium"]))
+
+
+def _browser(item: pytest.Item) -> str:
+    """The browser that tells this scenario's pages and tasks apart: only when several browsers run
+    (a run in one browser keeps its page kinds as they were; a merge of one-browser runs in different
+    browsers names each run's browser then, :mod:`signoff.merge`)."""
+    return _core().browser_of(item) if len(run_browsers(item.config)) > 1 else ""
 
 
 def _problem(config: pytest.Config, message: str) -> None:
@@ -346,7 +358,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     try:
         run.written = write_scorecard(run.card, run.output_dir)
         # What the scorecard was built from, so that shards' scorecards can be merged into one.
-        write_atomically(run.output_dir / RECORDS_FILE, records_json(pages, tasks))
+        write_atomically(run.output_dir / RECORDS_FILE, records_json(pages, tasks, run_browsers(session.config)))
     except OSError as error:
         run.problems.append(f"could not write the UX scorecard to {run.output_dir}: {error}")
     _write_area_result(run, complete=full_run)
@@ -558,17 +570,19 @@ def _report_result(
         warnings.warn(f"signoff ux: Allure result not written: {error}", stacklevel=2)
 
 
-def records_json(pages: list[PageAudit], tasks: list[TaskAudit]) -> str:
-    """The page and task records of a run as one JSON document (see :func:`read_records`)."""
-    return json.dumps({"pages": [to_data(p) for p in pages], "tasks": [to_data(t) for t in tasks]}, ensure_ascii=False)
+def records_json(pages: list[PageAudit], tasks: list[TaskAudit], browsers: list[str] | None = None) -> str:
+    """The page and task records of a run, and its browsers, as one JSON document (:func:`read_records`)."""
+    data = {"browsers": browsers or [], "pages": [to_data(p) for p in pages], "tasks": [to_data(t) for t in tasks]}
+    return json.dumps(data, ensure_ascii=False)
 
 
-def read_records(path: Path) -> tuple[list[PageAudit], list[TaskAudit]]:
-    """The pages and tasks :func:`records_json` wrote."""
+def read_records(path: Path) -> tuple[list[PageAudit], list[TaskAudit], list[str]]:
+    """The pages, tasks and browsers :func:`records_json` wrote."""
     data = json.loads(path.read_text(encoding="utf-8"))
     return (
         [from_data(PageAudit, item) for item in data.get("pages", [])],
         [from_data(TaskAudit, item) for item in data.get("tasks", [])],
+        [str(name) for name in data.get("browsers", [])],
     )
 
 

@@ -336,6 +336,7 @@ def test_the_coverage_report_shows_the_browser_matrix(tmp_path: Path) -> None:
 
 
 def test_ux_page_kinds_are_audited_and_merged_per_browser(tmp_path: Path) -> None:
+    from signoff.merge import _name_browsers
     from signoff.ux.pytest_plugin import read_records, records_json
     from signoff.ux.records import merge_page_audits
     from signoff.ux.scorecard import PageAudit
@@ -348,6 +349,19 @@ def test_ux_page_kinds_are_audited_and_merged_per_browser(tmp_path: Path) -> Non
     merged = merge_page_audits(audits)
     assert [page.kind for page in merged] == ["/persons/contact/{id} [chromium]", "/persons/contact/{id} [firefox]"]
     path = tmp_path / "ux-records.json"
-    path.write_text(records_json(merged, []), encoding="utf-8")
-    pages, tasks = read_records(path)
+    path.write_text(records_json(merged, [], ["chromium", "firefox"]), encoding="utf-8")
+    pages, tasks, browsers = read_records(path)
     assert [page.kind for page in pages] == [page.kind for page in merged] and tasks == []
+    assert browsers == ["chromium", "firefox"]
+
+    # Two one-browser runs (a CI job per browser) record kinds without a browser: the merge names them.
+    def one(browser: str) -> tuple[list[PageAudit], list[Any], list[str]]:
+        return [PageAudit(url="http://127.0.0.1:1/persons/contacts")], [], [browser]
+
+    pages, _tasks = _name_browsers([one("chromium"), one("firefox")])
+    assert [page.kind for page in merge_page_audits(pages)] == [
+        "/persons/contacts [chromium]",
+        "/persons/contacts [firefox]",
+    ]
+    alone, _tasks = _name_browsers([one("chromium"), one("chromium")])
+    assert [page.kind for page in merge_page_audits(alone)] == ["/persons/contacts"]
