@@ -5,8 +5,8 @@
     [security]
     wapiti = true                 # run the wapiti3 scanner (modules that need no outside service)
     sqlmap = true                 # run sqlmap on the injection points the CRM adapter names
-    wapiti_seconds = 240          # time box of each scanner (killed with its process group after it)
-    sqlmap_seconds = 180
+    wapiti_seconds = 180          # time box of each scanner (killed with its process group after it)
+    sqlmap_seconds = 120
     fail_on = "high"              # a finding of this severity or worse fails the verdict
     wrong_passwords = 12          # wrong passwords in a row before lockout or throttling is expected
     max_session_hours = 24.0      # longest sign-in a session cookie may keep
@@ -75,8 +75,8 @@ class SecuritySection:
     #: Run sqlmap on the forms and list-search parameters the CRM adapter names.
     sqlmap: bool = True
     #: Seconds each scanner may run; after that it is stopped and its check is "could not check".
-    wapiti_seconds: float = 240.0
-    sqlmap_seconds: float = 180.0
+    wapiti_seconds: float = 180.0
+    sqlmap_seconds: float = 120.0
     #: Stored payloads and sqlmap only run on a target Signoff resets afterwards; true allows them
     #: on a target it cannot reset (a disposable remote copy).
     active_on_unresettable: bool = False
