@@ -214,13 +214,16 @@ def run_profile(
                     say("the generator passed its time limit; stopping it")
                     break
                 current = _read(results_path)
-                for step in current.get("steps", ()):
+                steps_so_far = current.get("steps", [])
+                step = steps_so_far[-1] if steps_so_far else None
+                # Only the step running now: a probe slowed down by the load is not filed under a
+                # step that has ended meanwhile (that step then has no browser figures).
+                if step is not None and step.get("spawned") is not None and int(step["index"]) not in probed:
                     index = int(step["index"])
-                    if step.get("spawned") is not None and index not in probed:
-                        probed.add(index)
-                        say(f"step {index + 1}: {step['users']} users")
-                        if browser is not None and section.browser_probe:
-                            probes += probe_pages(browser, base_url, accounts[0], accounts_module, index, step["users"])
+                    probed.add(index)
+                    say(f"step {index + 1}: {step['users']} users")
+                    if browser is not None and section.browser_probe:
+                        probes += probe_pages(browser, base_url, accounts[0], accounts_module, index, step["users"])
                 time.sleep(0.5)
         except KeyboardInterrupt:
             interrupted = True
