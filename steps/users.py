@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from signoff.crm import CRM
+from signoff.crm import CRM, split_name
 from signoff.crm.users import ACTIONS, Action, ConfigurationPage, RecordKind, RecordRef, Role, Scope, Team, User
 from signoff.targets.base import Credentials, Target
 from signoff.vocabulary import closed_set, given, then, when
@@ -71,7 +71,7 @@ UNIQUE_FIELDS: dict[str, str] = {
 def new_user(username: str, roles: tuple[str, ...], full_name: str | None = None) -> User:
     """A user whose names are made from the user name unless the scenario gives them."""
     if full_name:
-        first, _, last = full_name.strip().partition(" ")
+        first, last = split_name(full_name)
     else:
         first, last = username[:1].upper() + username[1:], "Tester"
     # A user name may hold letters of any script and "@"; an e-mail address here keeps to ASCII.

@@ -17,7 +17,16 @@ from urllib.parse import urlsplit
 from playwright.sync_api import Locator, Page, expect
 
 from pages.creme.customers import ORGANISATIONS, find_contact
-from pages.creme.widgets import NAME, DjangoForm, EntityChooser, ListView, form_errors, require
+from pages.creme.widgets import (
+    NAME,
+    DjangoForm,
+    EntityChooser,
+    ListView,
+    form_errors,
+    person_named,
+    person_shown,
+    require,
+)
 from signoff.crm import FormRejected
 from signoff.crm.activities import Activity, ActivityKind, CalendarEntry
 
@@ -76,7 +85,7 @@ class ActivityForm(DjangoForm):
 
     def add_participant(self, chooser: EntityChooser, full_name: str) -> None:
         chooser.choose_contact(self.participants.get_by_role("button", name="Select", exact=True), full_name)
-        expect(self.participants.locator(".selectors")).to_contain_text(full_name)
+        expect(self.participants.locator(".selectors")).to_contain_text(person_shown(full_name))
 
     def save(self) -> None:
         try:
@@ -115,7 +124,9 @@ class ActivityPage:
             start=self._moment(card.locator(".activity-info-start")),
             end=self._moment(card.locator(".activity-info-end")),
             all_day=card.locator(".activities-business-card-all_day-indicator").count() > 0,
-            participants=tuple(t.strip() for t in card.locator(".activity-info-participants a").all_inner_texts()),
+            participants=tuple(
+                person_named(t) for t in card.locator(".activity-info-participants a").all_inner_texts()
+            ),
             subjects=tuple(t.strip() for t in card.locator(".activity-info-subjects a").all_inner_texts()),
         )
 

@@ -35,7 +35,7 @@ from pages.creme.security import CremeSecurity
 from pages.creme.sign_in_page import SignInPage
 from pages.creme.users import CremeUsers
 from pages.creme.widgets import ListView, require
-from signoff.crm import Contact, Organisation
+from signoff.crm import Contact, Organisation, join_name
 from signoff.targets.base import Credentials
 
 #: Where each business module lives in Creme.
@@ -185,7 +185,7 @@ class CremeCustomers:
         listing.open()
         listing.quick_search(CONTACT_LAST_NAME, text)
         firsts, lasts = listing.cells(CONTACT_FIRST_NAME), listing.cells(CONTACT_LAST_NAME)
-        return [f"{first} {last}".strip() for first, last in zip(firsts, lasts, strict=True)]
+        return [join_name(first, last) for first, last in zip(firsts, lasts, strict=True)]
 
     def delete_contact(self, full_name: str) -> None:
         url = require(self._contact_url(full_name), "contact", full_name)
@@ -271,7 +271,7 @@ class CremeCRM:
 
     @cached_property
     def records(self) -> CremeRecords:
-        return CremeRecords(self._page, self.customers)
+        return CremeRecords(self._page, self.customers, self.sales)
 
     @cached_property
     def data(self) -> CremeData:

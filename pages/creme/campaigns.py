@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 
 from playwright.sync_api import Locator, Page, expect
 
-from pages.creme.widgets import NAME, Dialog, DjangoForm, EntityChooser, ListView, form_errors, require
+from pages.creme.widgets import NAME, Dialog, DjangoForm, EntityChooser, ListView, form_errors, person_named, require
 from signoff.crm.campaigns import (
     Campaign,
     EmailTemplate,
@@ -147,7 +147,7 @@ class MailingListPage(DetailPage):
         members = []
         for row in self.contacts_brick().locator("tbody tr").all():
             cell = row.locator("td[data-table-primary-column]")
-            name = cell.locator("a").first.inner_text().strip()
+            name = person_named(cell.locator("a").first.inner_text())
             # The cell reads "Ada Lovelace : ada@example.test".
             address = cell.inner_text().split(":", 1)[-1].strip()
             members.append(MailingListMember(name=name, address=address))
@@ -189,7 +189,7 @@ class SendingPage(DetailPage):
             emails.append(
                 SentEmail(
                     address=row.locator("td.lw-mail-address").inner_text().strip(),
-                    recipient=row.locator("td.lw-mail-recipient").inner_text().strip(),
+                    recipient=person_named(row.locator("td.lw-mail-recipient").inner_text()),
                     status=status,
                     sent=status == SENT_STATUS,
                 )

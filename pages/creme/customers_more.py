@@ -21,8 +21,17 @@ from pages.creme.customers import (
     TrashPage,
 )
 from pages.creme.users import CremeUsers
-from pages.creme.widgets import FIRST_NAME, LAST_NAME, NAME, Dialog, DjangoForm, ListPopup, ListView
-from signoff.crm import ActionRefused, FormRejected
+from pages.creme.widgets import (
+    FIRST_NAME,
+    LAST_NAME,
+    NAME,
+    Dialog,
+    DjangoForm,
+    ListPopup,
+    ListView,
+    person_named,
+)
+from signoff.crm import ActionRefused, FormRejected, split_name
 from signoff.crm.customers_more import Condition, CustomerList
 from signoff.crm.users import RecordKind
 
@@ -138,7 +147,11 @@ class CremeCustomersMore:
         page = ListView(self.page, LIST_PATHS[listing])
         page.open_unsearched()
         page.choose(filter_name)
-        names = page.names((NAME,) if listing == "organisations" else (FIRST_NAME, LAST_NAME))
+        if listing == "organisations":
+            names = page.names((NAME,))
+        else:
+            # Creme writes a person first name first: read back by the kit's name rule.
+            names = [person_named(name) for name in page.names((FIRST_NAME, LAST_NAME))]
         page.choose(ListView.ALL)
         return names
 
@@ -157,7 +170,7 @@ class CremeCustomersMore:
 
     def _pick(self, picker: ListPopup, kind: RecordKind, name: str) -> None:
         """Select the row of ``name`` in the list dialog where Creme asks for the other record."""
-        first, _, last = name.strip().partition(" ")
+        first, last = split_name(name)
         column, text = (NAME, name) if kind == "organisation" else (LAST_NAME, last or first)
         picker.search(column, text)
         wanted = [name] if kind == "organisation" else [first, last] if last else [first]

@@ -113,7 +113,8 @@ def creme_field(record_type: RecordType, key: str) -> CremeField:
         return FIELDS[record_type][key]
     except KeyError:
         raise LookupError(
-            f"the Creme adapter does not support the {key.replace('_', ' ')} of a {record_type}; "
+            f"the Creme adapter does not support the {key.replace('_', ' ')} of "
+            f"{'an' if record_type[0] in 'aeiou' else 'a'} {record_type}; "
             f"it supports: {', '.join(k.replace('_', ' ') for k in supported(record_type))}"
         ) from None
 

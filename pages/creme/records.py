@@ -54,10 +54,12 @@ _FORM_VALUES_JS = """(form) => {
 class CremeRecords:
     """Organisations, contacts, opportunities and activities of Creme by their business fields."""
 
-    def __init__(self, page: Page, customers: Any) -> None:
+    def __init__(self, page: Page, customers: Any, sales: CremeSales | None = None) -> None:
         self.page = page
-        # The customers adapter creates organisations and contacts, on its fast path for a Given.
+        # The customers and sales adapters create organisations, contacts and opportunities (the
+        # customers one on its fast path for a Given); this one adds the other fields.
         self.customers = customers
+        self.sales = sales or CremeSales(page)
         self._search: dict[RecordType, tuple[str, str]] = {}
 
     def supported(self, record_type: RecordType) -> tuple[str, ...]:
@@ -101,9 +103,8 @@ class CremeRecords:
     def _add_opportunity(self, values: dict[str, str]) -> None:
         name, target = values.pop("name", ""), values.pop("target", None)
         phase = values.pop("sales_phase", None)
-        sales = CremeSales(self.page)
         try:
-            sales.add_opportunity(name, target, phase=phase)
+            self.sales.add_opportunity(name, target, phase=phase)
         except FormRejected as rejection:
             raise self._business("opportunity", rejection) from None
         if values:

@@ -21,7 +21,7 @@ from playwright.sync_api import Locator, Page, expect
 from pages.creme.customers import ORGANISATIONS, EntityDetail
 from pages.creme.users import UsersPage
 from pages.creme.widgets import NAME, Dialog, DjangoForm, ListView, navigation, require
-from signoff.crm import ActionRefused, FormRejected
+from signoff.crm import ActionRefused, FormRejected, split_name
 from signoff.crm.sales import CustomerStatus, Opportunity, sales_phase_named
 
 OPPORTUNITIES = "/opportunities/opportunities"
@@ -245,14 +245,6 @@ class OrganisationPage(EntityDetail):
             self.new_opportunity_button.click()
 
 
-def _split_person_name(full_name: str) -> tuple[str, str]:
-    """First and last name: "Alice Martin" → Alice, Martin; "李娜" (no space) → 娜, 李 (surname first)."""
-    parts = full_name.strip().split(" ", 1)
-    if len(parts) == 2:
-        return parts[0], parts[1]
-    return full_name[1:] or full_name, full_name[:1]
-
-
 def _username(full_name: str) -> str:
     # Creme accepts letters, digits and @/./+/-/_ only, at most 30 characters.
     return re.sub(r"[^\w.@+-]+", ".", full_name.strip().lower())[:30]
@@ -378,7 +370,7 @@ class CremeSales:
         portal.open()
         if portal.lists_user(full_name):
             return
-        first, last = _split_person_name(full_name)
+        first, last = split_name(full_name)
         portal.create_user(
             username=_username(full_name),
             first_name=first,

@@ -13,7 +13,7 @@ from typing import Any
 
 from playwright.sync_api import Locator, Page, Response, expect
 
-from signoff.crm import FormRejected, split_name
+from signoff.crm import FormRejected, join_name, split_name
 
 # Collects what the browser itself refuses (HTML ``required``, ``maxlength``, ``type=email``) with
 # the message the browser shows the user, keyed by the field's name. Creme's composite widgets
@@ -268,6 +268,27 @@ def cell_text(row: Locator, column: str) -> str:
     """What a list row shows in ``column`` (``""`` when the row has no such cell)."""
     cell = row.locator(f'td[name="{column}"] .lv-cell-value')
     return cell.inner_text().strip() if cell.count() else ""
+
+
+def person_shown(full_name: str) -> str:
+    """How Creme shows the person a step names ``full_name``: first name, a space, last name ("雷 李").
+
+    Steps name people by the kit's one rule (:func:`signoff.crm.split_name`, "李雷"); Creme writes
+    every person first name first, whatever the script.
+    """
+    first, last = split_name(full_name)
+    return f"{first} {last}".strip()
+
+
+def person_named(shown: str) -> str:
+    """The full name, by the kit's rule, of a person Creme shows as ``shown`` ("雷 李" → "李雷").
+
+    Creme writes "<first name> <last name>"; a Chinese last name holds no space, so the last word
+    is the last name. A Latin name reads the same both ways.
+    """
+    text = " ".join(shown.split())
+    first, _, last = text.rpartition(" ")
+    return join_name(first, last) if first else text
 
 
 class EntityChooser:

@@ -57,17 +57,34 @@ class Contact:
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
-
-
-def split_name(full_name: str) -> tuple[str, str]:
-    """``"Ada Lovelace"`` → first name ``Ada``, last name ``Lovelace``: the first word is the first
-    name; a single word is a last name. How scenarios and adapters alike read a contact's name."""
-    first, _, last = full_name.strip().partition(" ")
-    return (first, last) if last else ("", first)
+        return join_name(self.first_name, self.last_name)
 
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def split_name(full_name: str) -> tuple[str, str]:
+    """(first name, last name) of a person's full name written in a step: the kit's one name rule.
+
+    - A Latin name is written first name first: the first word is the first name, the rest the
+      last name (``"Ada Lovelace"`` → Ada, Lovelace; ``"Jean Paul Sartre"`` → Jean, Paul Sartre).
+    - A Chinese name (any Chinese character) is written family name first, as in China: the first
+      character is the family name (姓), the rest the given name (名): ``"李雷"`` → 名 雷, 姓 李.
+      A compound family name is written with a space after it: ``"欧阳 娜娜"`` → 姓 欧阳, 名 娜娜
+      (without the space, ``"欧阳娜娜"`` reads as 姓 欧, 名 阳娜娜).
+    - A single word (or a single Chinese character) is a last name only.
+
+    Explicit first-name and last-name columns of a data table are taken as they are and never go
+    through this rule. The CRM displays the name its own way; adapters compare by the two parts.
+    """
+    name = " ".join(full_name.split())
+    if _HAN.search(name):
+        family, _, given = name.partition(" ")
+        if not given:
+            family, given = name[:1], name[1:]
+        return given, family
+    first, _, last = name.partition(" ")
+    return (first, last) if last else ("", first)
 
 
 def join_name(first_name: str, last_name: str) -> str:

@@ -75,7 +75,10 @@ def _project(pytester: pytest.Pytester) -> None:
     (pytester.path / "features" / "contacts.zh.feature").write_text(FEATURE_ZH, encoding="utf-8")
 
 
-def test_a_failed_step_reads_as_the_analyst_wrote_it(pytester: pytest.Pytester) -> None:
+def test_a_failed_step_reads_as_the_analyst_wrote_it(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "300")  # the short summary line is cut to the terminal's width
     _project(pytester)
     result = pytester.runpytest_subprocess("features", "-p", "no:cacheprovider", "-p", "no:randomly")
     result.assert_outcomes(failed=2)
@@ -88,7 +91,7 @@ def test_a_failed_step_reads_as_the_analyst_wrote_it(pytester: pytest.Pytester) 
             "Scenario: A contact's phone is kept exactly",
             'Step: Then the contact "Li Lei" shows: (line 4)',
             "  | phone | 0086-10-12345678 |",
-            "Screenshot: */reports/screenshots/*contacts.feature-test_a_contacts_phone_is_kept_exactly.png",
+            "Screenshot: */reports/screenshots/*contacts.feature-test_a_contacts_phone_is_kept_exactly*.png",
         ]
     )
     result.stdout.fnmatch_lines(
@@ -98,11 +101,11 @@ def test_a_failed_step_reads_as_the_analyst_wrote_it(pytester: pytest.Pytester) 
             "场景: 联系人电话原样保存",
             '步骤: 那么 联系人"李雷"显示： (第5行)',
             "  | phone | 0086-10-12345678 |",
-            "截图: */reports/screenshots/*test_联系人电话原样保存.png",
+            "截图: */reports/screenshots/*test_联系人电话原样保存*.png",
         ]
     )
     # pytest's short summary line starts with the business message.
-    result.stdout.fnmatch_lines(["FAILED *contacts.feature::* - Wha*"])
+    result.stdout.fnmatch_lines(['FAILED *contacts.feature::* - What failed: the contact "Li Lei" shows other values*'])
     shots = sorted((pytester.path / "reports" / "screenshots").glob("*.png"))
     assert len(shots) == 2 and shots[0].read_bytes() == b"\x89PNG fake"
     # The one-line summary keeps the business message too, not an assert statement.
