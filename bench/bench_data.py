@@ -1,0 +1,91 @@
+"""Import and export throughput of the embedded Creme, and the kit's own comparison time.
+
+Run (under the shared lock: it starts Creme and a browser)::
+
+    flock /tmp/signoff-crm.lock .venv/bin/python bench/bench_data.py [--rows 1000 5000] [--format csv]
+
+For each size: a generated contact file (the plan's seed) is imported through Creme's import
+screens (upload, mapping, job, result page) and the list exported as CSV through its own download,
+searched for the file's records; then the kit compares file and export. Printed: wall time and
+rows per second of the import and the export, the comparison's time, and what the comparison found
+(so that a figure is never read apart from what the CRM did with the data). The instance is the
+label ``bench-data``, started pristine and stopped at the end, also on failure and Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pages.creme.data import CremeData  # noqa: E402
+from signoff import browsers  # noqa: E402
+from signoff.data.exchange import compare_export, export_from, generated_file, import_into  # noqa: E402
+from signoff.data.plan import DataSection  # noqa: E402
+from signoff.plan import load_plan  # noqa: E402
+from signoff.targets.creme import EmbeddedCreme  # noqa: E402
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, nargs="+", default=[1000, 5000], help="file sizes (contacts)")
+    parser.add_argument("--format", default="csv", choices=("csv", "xlsx"), help="file and export format")
+    parser.add_argument("--home", default=os.environ.get("SIGNOFF_HOME") or str(ROOT / ".signoff"))
+    args = parser.parse_args(argv)
+    plan = load_plan(ROOT / "acceptance.toml")
+    section = plan.section("data", DataSection)
+    print(f"cores: {os.cpu_count()}   load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    target = EmbeddedCreme(Path(args.home), label="bench-data")
+    try:
+        target.start(pristine=True)
+        choice = browsers.resolve("chromium", plan.browsers.executable)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(**choice.launch_args)
+            context = browser.new_context(base_url=target.base_url, locale="en-GB", timezone_id="UTC")
+            page = context.new_page()
+            page.set_default_timeout(60_000)
+            page.goto("/creme_login/")
+            page.locator("#id_username").fill(target.admin.username)
+            page.locator("#id_password").fill(target.admin.password)
+            page.locator("#id_password").press("Enter")
+            page.wait_for_url(lambda url: "login" not in url)
+            data = CremeData(page, target.nudge_job_manager)
+            for rows in args.rows:
+                scenario = generated_file(data, section, "contact", rows, args.format)
+                size = len(scenario.content)
+                started = time.perf_counter()
+                import_into(data, scenario)
+                imported = time.perf_counter() - started
+                started = time.perf_counter()
+                export_from(data, scenario, args.format)
+                exported = time.perf_counter() - started
+                started = time.perf_counter()
+                comparison = compare_export(scenario, section)
+                compared = time.perf_counter() - started
+                print(
+                    f"{rows:>6} rows ({size / 1e6:.2f} MB {args.format}): "
+                    f"import {imported:7.1f} s ({rows / imported:6.1f} rows/s)   "
+                    f"export {exported:6.1f} s ({comparison.rows_out / exported:7.1f} rows/s)   "
+                    f"compare {compared * 1000:7.1f} ms"
+                )
+                kinds = ", ".join(f"{kind} {len(items)}" for kind, items in comparison.by_kind().items())
+                print(
+                    f"        {scenario.import_summary()}; out {comparison.rows_out}, matched {comparison.matched}, "
+                    f"dropped {len(comparison.missing)}, extra {len(comparison.extra)}; changes: {kinds or 'none'}"
+                )
+            browser.close()
+    finally:
+        target.stop()
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,223 @@
+"""Steps about data integrity 数据完整性: a file imported, exported and stored keeps every field exact.
+
+A scenario makes (or names) a customer file, imports it through the CRM's own import screens,
+exports the list, and compares field by field, keyed by the email column::
+
+    Given a customer file of 200 contacts with tricky values
+    When I import the file into the contacts
+    And I export the contact list as CSV
+    Then every imported field matches the file
+
+A generated file carries every tricky case of :mod:`signoff.data.dataset`, from the plan's
+``[data] seed``; an analyst's own file (``the customer file "data/my-contacts.xlsx" of contacts``)
+has business field names as headers (English or Chinese) and an email column. Each comparison goes
+to the data-integrity report; the Then steps judge it against the plan's ``[data]`` thresholds.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from signoff.crm import CRM
+from signoff.crm.fields import RecordType
+from signoff.data.compare import KINDS, Comparison
+from signoff.data.exchange import (
+    DataScenario,
+    analyst_file,
+    compare_export,
+    compare_stored,
+    export_from,
+    generated_file,
+    import_into,
+    sample_keys,
+)
+from signoff.data.formats import DataFileError
+from signoff.vocabulary import checks, closed_set, given, then, when
+
+if TYPE_CHECKING:
+    # The fixture's type only: the plugin module itself is loaded by the root conftest.
+    from signoff.data.pytest_plugin import DataRecorder
+
+#: The record types a customer file holds, English and Chinese.
+DATA_RECORDS: dict[str, RecordType] = {
+    "contacts": "contact",
+    "contact": "contact",
+    "organisations": "organisation",
+    "organisation": "organisation",
+    "organizations": "organisation",
+    "companies": "organisation",
+    "联系人": "contact",
+    "公司": "organisation",
+}
+#: File formats, English and Chinese.
+FILE_FORMATS: dict[str, str] = {
+    "CSV": "csv",
+    "UTF-8 CSV": "csv",
+    "CSV with BOM": "csv-bom",
+    "GB18030 CSV": "csv-gb18030",
+    "GBK CSV": "csv-gb18030",
+    "semicolon CSV": "csv-semicolon",
+    "XLSX": "xlsx",
+    "Excel": "xlsx",
+    "带BOM的CSV": "csv-bom",
+    "GB18030编码的CSV": "csv-gb18030",
+    "GBK编码的CSV": "csv-gb18030",
+    "分号分隔的CSV": "csv-semicolon",
+}
+EXPORT_FORMATS: dict[str, str] = {"CSV": "csv", "XLSX": "xlsx", "Excel": "xlsx"}
+
+closed_set("data_records", DATA_RECORDS, meaning="contacts or organisations / 联系人 或 公司")
+closed_set("file_format", FILE_FORMATS, meaning="a file format: CSV, CSV with BOM, GB18030 CSV, semicolon CSV, XLSX")
+closed_set("export_format", EXPORT_FORMATS, meaning="CSV or XLSX")
+
+#: The scenario context key of the scenario's file.
+FILE = "data_file"
+
+
+def _scenario(scenario_context: dict[str, Any]) -> DataScenario:
+    found = scenario_context.get(FILE)
+    if not isinstance(found, DataScenario):
+        raise RuntimeError("no customer file in this scenario: a step must make or name one first")
+    return found
+
+
+def _file_exists(arguments: dict[str, Any], table: list[list[str]] | None) -> list[str]:
+    """``signoff check``: the analyst's file must exist (relative to the folder the run starts in)."""
+    path = Path(str(arguments.get("path", "")))
+    return [] if path.is_file() else [f"data file not found: {path}"]
+
+
+# ----------------------------------------------------------------------------- the file
+
+
+@given(
+    "a customer file of {count:d} {records:data_records} with tricky values",
+    "一份包含{count:d}个{records:data_records}的客户文件，带有各种刁钻的值",
+)
+def tricky_file(
+    crm: CRM, data_acceptance: DataRecorder, scenario_context: dict[str, Any], count: int, records: RecordType
+) -> None:
+    """A generated CSV (UTF-8) of that many records, the first rows each carrying one tricky case."""
+    scenario_context[FILE] = generated_file(crm.data, data_acceptance.section, records, count, "csv")
+
+
+@given(
+    "a customer file of {count:d} {records:data_records} with tricky values as {fmt:file_format}",
+    "一份包含{count:d}个{records:data_records}的客户文件，格式为{fmt:file_format}，带有各种刁钻的值",
+)
+def tricky_file_as(
+    crm: CRM,
+    data_acceptance: DataRecorder,
+    scenario_context: dict[str, Any],
+    count: int,
+    records: RecordType,
+    fmt: str,
+) -> None:
+    """A generated file of that many records in that format (CSV, GB18030 CSV, XLSX ...)."""
+    language = "zh" if fmt == "csv-gb18030" else "en"
+    scenario_context[FILE] = generated_file(crm.data, data_acceptance.section, records, count, fmt, language)
+
+
+@given(
+    'the customer file "{path}" of {records:data_records}',
+    '客户文件"{path}"，内含{records:data_records}',
+)
+@checks(_file_exists)
+def named_file(data_acceptance: DataRecorder, scenario_context: dict[str, Any], path: str, records: RecordType) -> None:
+    """An analyst's own CSV or XLSX file: headers are field names, one column is the email."""
+    location = Path(path) if Path(path).is_absolute() else data_acceptance.root / path
+    try:
+        scenario_context[FILE] = analyst_file(location, records, "email")
+    except (DataFileError, ValueError) as error:
+        raise AssertionError(str(error)) from None
+
+
+# ----------------------------------------------------------------------------- import and export
+
+
+@when("I import the file into the {records:data_records}", "我把文件导入{records:data_records}")
+def import_file(crm: CRM, scenario_context: dict[str, Any], records: RecordType) -> None:
+    """Import the scenario's file through the CRM's import screens, each column mapped to its field."""
+    scenario = _scenario(scenario_context)
+    if scenario.record_type != records:
+        raise AssertionError(f"the file holds {scenario.record_type}s, not {records}s")
+    import_into(crm.data, scenario)
+
+
+@when(
+    "I export the {records:data_records} list as {fmt:export_format}",
+    "我把{records:data_records}列表导出为{fmt:export_format}",
+)
+def export_list(crm: CRM, scenario_context: dict[str, Any], records: RecordType, fmt: str) -> None:
+    """Download the list through its own download, searched for the file's records."""
+    scenario = _scenario(scenario_context)
+    if scenario.record_type != records:
+        raise AssertionError(f"the file holds {scenario.record_type}s, not {records}s")
+    export_from(crm.data, scenario, fmt)
+
+
+# ----------------------------------------------------------------------------- checks
+
+
+def _judge(data_acceptance: DataRecorder, scenario: DataScenario, comparison: Comparison) -> None:
+    """Record the comparison, then fail the step when it exceeds the plan's thresholds."""
+    data_acceptance.compared(comparison, scenario.import_summary())
+    section = data_acceptance.section
+    problems: list[str] = []
+    changed = len(comparison.mismatches) + len(comparison.extra)
+    if changed > section.max_mismatches:
+        kinds = ", ".join(f"{KINDS[kind]} {len(items)}" for kind, items in comparison.by_kind().items())
+        problems.append(f"{changed} values changed or rows extra ({kinds or 'extra rows'})")
+        first = comparison.mismatches[0] if comparison.mismatches else None
+        if first is not None:
+            problems.append(f"e.g. row {first.row}, {first.field}: {first.expected!r} came back as {first.actual!r}")
+    if len(comparison.missing) > section.max_dropped_rows:
+        problems.append(f"{len(comparison.missing)} rows dropped without a refusal")
+    if len(comparison.unexpected_refusals) > section.max_unexpected_refusals:
+        _key, row, reason = comparison.unexpected_refusals[0]
+        problems.append(f"{len(comparison.unexpected_refusals)} valid rows refused, e.g. row {row}: {reason}")
+    assert not problems, f"{comparison.stage} {comparison.record_type}s differ from the file: " + "; ".join(problems)
+
+
+@then("every imported field matches the file", "每个导入的字段都与文件一致")
+def every_field_matches(data_acceptance: DataRecorder, scenario_context: dict[str, Any]) -> None:
+    """The exported list holds every row of the file (or its refusal) with every field exact."""
+    scenario = _scenario(scenario_context)
+    _judge(data_acceptance, scenario, compare_export(scenario, data_acceptance.section))
+
+
+@then(
+    "the stored {records:data_records} match the file",
+    "存储的{records:data_records}与文件一致",
+)
+def stored_match(
+    crm: CRM, data_acceptance: DataRecorder, scenario_context: dict[str, Any], records: RecordType
+) -> None:
+    """A sample of the records (every tricky row first), read on their own pages, matches the file."""
+    scenario = _scenario(scenario_context)
+    keys = sample_keys(scenario.dataset, data_acceptance.section.sample)
+    _judge(data_acceptance, scenario, compare_stored(crm.data, scenario, data_acceptance.section, keys))
+
+
+@then(
+    "the import reports every refused row with its reason",
+    "导入结果列出每个被拒绝的行及其原因",
+)
+def refusals_reported(scenario_context: dict[str, Any]) -> None:
+    """The import finished, says how many rows it took, and names each refused row with a reason."""
+    scenario = _scenario(scenario_context)
+    result = scenario.result
+    assert result is not None, "the file was not imported"
+    assert result.finished, f"the import did not finish: {result.status}"
+    without_reason = [refusal for refusal in result.refused if not refusal.reason]
+    assert not without_reason, f"{len(without_reason)} refused rows come without a reason"
+    refused = scenario.refused_by_key()
+    expected = [scenario.dataset.rows[index][scenario.dataset.key] for index in sorted(scenario.dataset.expect_refused)]
+    unreported = [key for key in expected if key not in refused]
+    assert not unreported, f"rows past a length limit were not reported as refused: {', '.join(unreported)}"
+    accounted = result.created + result.updated + len(result.refused)
+    assert accounted >= len(scenario.dataset.rows), (
+        f"{len(scenario.dataset.rows)} rows in the file, but the import accounts for {accounted} "
+        f"({result.created} created, {result.updated} updated, {len(result.refused)} refused)"
+    )
