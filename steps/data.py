@@ -58,6 +58,8 @@ FILE_FORMATS: dict[str, str] = {
     "GB18030 CSV": "csv-gb18030",
     "GBK CSV": "csv-gb18030",
     "semicolon CSV": "csv-semicolon",
+    "UTF-16 CSV": "csv-utf16",
+    "UTF-16编码的CSV": "csv-utf16",
     "XLSX": "xlsx",
     "Excel": "xlsx",
     "带BOM的CSV": "csv-bom",
@@ -198,6 +200,18 @@ def stored_match(
     scenario = _scenario(scenario_context)
     keys = sample_keys(scenario.dataset, data_acceptance.section.sample)
     _judge(data_acceptance, scenario, compare_stored(crm.data, scenario, data_acceptance.section, keys))
+
+
+@then(
+    "the CRM refuses the file or keeps every field",
+    "CRM拒绝该文件或完整保留每个字段",
+)
+def refuses_or_keeps(data_acceptance: DataRecorder, scenario_context: dict[str, Any]) -> None:
+    """For a file the CRM may not read: every row is refused with a reason or comes back exact -
+    never imported damaged, never dropped silently."""
+    scenario = _scenario(scenario_context)
+    scenario.may_be_refused = True
+    _judge(data_acceptance, scenario, compare_export(scenario, data_acceptance.section))
 
 
 @then(

@@ -29,3 +29,10 @@ Feature: Data integrity of imports and exports
     Given a customer file of 24 contacts with tricky values as GB18030 CSV
     When I import the file into the contacts
     Then the stored contacts match the file
+
+  @FP-DAT-007 @error-case
+  Scenario: A file in an encoding the CRM may not read is refused or kept intact, never damaged
+    Given a customer file of 20 contacts with tricky values as UTF-16 CSV
+    When I import the file into the contacts
+    And I export the contact list as CSV
+    Then the CRM refuses the file or keeps every field

@@ -145,12 +145,14 @@ def compare(
     normalise: Sequence[str] = (),
     scoped: bool = True,
     only_keys: set[str] | None = None,
+    any_refusal_expected: bool = False,
 ) -> Comparison:
     """Compare ``expected`` (the file's rows) with ``actual`` (what the CRM gave back).
 
     ``refused`` maps a key to the reason the CRM's import gave; ``expect_refused`` are file row
     indexes that should be refused. ``scoped``: ``actual`` holds only this file's records, so an
     unknown key is an extra row. ``only_keys``: compare only these keys (a sample of detail pages).
+    ``any_refusal_expected``: a file the CRM may refuse as a whole (bad input): no refusal is unexpected.
     ``fields``: the columns compared (the key among them or not).
     """
     refused = dict(refused or {})
@@ -179,7 +181,7 @@ def compare(
         if occurrence >= len(candidates):
             if row_key in refused:
                 refused_rows.append((row_key, index + 1, refused[row_key]))
-                if index not in expected_refusals:
+                if index not in expected_refusals and not any_refusal_expected:
                     unexpected.append((row_key, index + 1, refused[row_key]))
             else:
                 missing.append((row_key, index + 1))

@@ -33,6 +33,8 @@ class DataScenario:
     result: ImportResult | None = None
     exported: ExportedFile | None = None
     comparisons: list[Comparison] = dataclasses.field(default_factory=list)
+    #: Bad input (an encoding the CRM may not read): refusing any row, or the whole file, is right.
+    may_be_refused: bool = False
 
     @property
     def record_type(self) -> RecordType:
@@ -138,6 +140,7 @@ def compare_export(scenario: DataScenario, section: DataSection) -> Comparison:
         cases=dataset.cases,
         normalise=section.normalise,
         scoped=bool(dataset.scope),
+        any_refusal_expected=scenario.may_be_refused,
     )
     unmapped = tuple(column for column in dataset.columns if column not in scenario.exported.columns)
     comparison = dataclasses.replace(comparison, unmapped=unmapped)

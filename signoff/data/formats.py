@@ -7,6 +7,8 @@ Writing (:func:`write`), byte for byte reproducible:
 - ``csv-gb18030``: GB18030, what Excel writes on a Chinese Windows (a superset of GBK that can
   encode every character, emoji included);
 - ``csv-semicolon``: semicolons, UTF-8 with BOM - Excel's CSV where the list separator is ``;``;
+- ``csv-utf16``: UTF-16 with its BOM and tabs, Excel's "Unicode text" - an encoding many CRMs do
+  not read (the bad-input case: the report says what the CRM did with it);
 - ``xlsx``: one sheet through openpyxl, every value a text cell (a phone ``0123`` stays text). The
   document's creation and modification times and every zip entry's date are fixed, so the same
   rows give the same bytes.
@@ -40,6 +42,7 @@ EXTENSIONS: Final[dict[str, str]] = {
     "csv-bom": ".csv",
     "csv-gb18030": ".csv",
     "csv-semicolon": ".csv",
+    "csv-utf16": ".csv",
     "xlsx": ".xlsx",
 }
 
@@ -70,11 +73,18 @@ def write_rows(lines: Sequence[Sequence[str]], fmt: str) -> bytes:
     """Rows of text (header first) as a file of format ``fmt``."""
     if fmt == "xlsx":
         return _xlsx(lines)
-    encodings = {"csv": "utf-8", "csv-bom": "utf-8-sig", "csv-gb18030": "gb18030", "csv-semicolon": "utf-8-sig"}
+    encodings = {
+        "csv": "utf-8",
+        "csv-bom": "utf-8-sig",
+        "csv-gb18030": "gb18030",
+        "csv-semicolon": "utf-8-sig",
+        "csv-utf16": "utf-16",
+    }
     if fmt not in encodings:
         raise ValueError(f"unknown format {fmt!r}; known: {', '.join(EXTENSIONS)}")
     text = io.StringIO(newline="")
-    writer = csv.writer(text, delimiter=";" if fmt == "csv-semicolon" else ",", lineterminator="\r\n")
+    delimiter = {"csv-semicolon": ";", "csv-utf16": "\t"}.get(fmt, ",")
+    writer = csv.writer(text, delimiter=delimiter, lineterminator="\r\n")
     writer.writerows(lines)
     return text.getvalue().encode(encodings[fmt])
 
@@ -147,6 +157,8 @@ def read(data: bytes, name: str = "file") -> Table:
         return _read_xlsx(data, name)
     if data.startswith(b"\xef\xbb\xbf"):
         encoding = "utf-8-sig"
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
     else:
         encoding = "utf-8"
         try:

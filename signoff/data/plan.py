@@ -27,7 +27,7 @@ from signoff.errors import PlanError
 from signoff.plan import register_section
 
 #: File formats the generator writes and the reader reads.
-FORMATS: tuple[str, ...] = ("csv", "csv-bom", "csv-gb18030", "csv-semicolon", "xlsx")
+FORMATS: tuple[str, ...] = ("csv", "csv-bom", "csv-gb18030", "csv-semicolon", "csv-utf16", "xlsx")
 
 #: Normalisations a plan may list, with what each does (shown in the report when applied).
 NORMALISATIONS: dict[str, str] = {

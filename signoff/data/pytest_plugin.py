@@ -86,6 +86,8 @@ class DataRun:
 RUN_KEY = pytest.StashKey[DataRun]()
 #: Set on a scenario's item by the first data step: whether it has recorded a comparison since.
 SCENARIO_KEY = pytest.StashKey[list[bool]]()
+#: The scenario's name as the feature writes it (the report's heading).
+NAME_KEY = pytest.StashKey[str]()
 
 
 def _core() -> types.ModuleType:
@@ -160,9 +162,7 @@ class DataRecorder:
         self.record(DataCheck(self._title(), could_not_check=reason))
 
     def _title(self) -> str:
-        scenario = getattr(self._request.node, "_obj", None)
-        name = getattr(getattr(scenario, "__scenario__", None), "name", None)
-        return str(name or self.scenario)
+        return str(self._request.node.stash.get(NAME_KEY, self.scenario))
 
 
 @pytest.fixture
@@ -173,6 +173,10 @@ def data_acceptance(request: pytest.FixtureRequest) -> DataRecorder:
     section = run.section if run is not None else DataSection()
     root = plan.root if plan is not None else Path.cwd()
     return DataRecorder(request, run, section, root)
+
+
+def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
+    request.node.stash[NAME_KEY] = f"{scenario.name} ({Path(feature.filename).name})"
 
 
 def pytest_bdd_after_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:

@@ -133,3 +133,12 @@ def test_only_sampled_keys_are_compared() -> None:
 def test_invisible_characters_are_made_visible() -> None:
     assert visible(" a\tb\r\nc\u200b ") == "␣a⇥b␍↵\nc<U+200B>␣"
     assert visible("") == ""
+
+
+def test_a_file_that_may_be_refused_has_no_unexpected_refusal() -> None:
+    result = run(
+        FILE.split("\r\n")[0] + "\r\n",
+        refused={"a@x.example": "x", "b@x.example": "y", "c@x.example": "z"},
+        any_refusal_expected=True,
+    )
+    assert len(result.refused) == 3 and not result.unexpected_refusals and not result.missing
