@@ -18,12 +18,15 @@ import hashlib
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from signoff.errors import SignoffError
 from signoff.files import write_atomically
 from signoff.report.i18n import words
 from signoff.report.results import ScenarioRecord, read_results
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 HTML_NAME: Final = "manual.html"
 PDF_NAME: Final = "manual.pdf"
@@ -110,6 +113,7 @@ def build_manual(
     title: str = "",
     pdf: bool = True,
     executable: str = "",
+    browser: Browser | None = None,
 ) -> tuple[Path, Path | None]:
     """Write the manual from ``results_dir`` into ``out``; a run with no passing scenario is an error."""
     results_dir = Path(results_dir)
@@ -137,5 +141,7 @@ def build_manual(
     if pdf:
         from signoff.report.pdf import print_pdf
 
-        pdf_path = print_pdf(html_path, out / PDF_NAME, title=title or text["manual_title"], executable=executable)
+        pdf_path = print_pdf(
+            html_path, out / PDF_NAME, title=title or text["manual_title"], executable=executable, browser=browser
+        )
     return html_path, pdf_path

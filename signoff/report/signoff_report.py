@@ -23,12 +23,12 @@ import functools
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import jinja2
 
 from signoff.files import write_atomically
-from signoff.findings import AREAS, defect_id, read_area_results, severity_rank
+from signoff.findings import AREAS, SUMMARY_FILE, defect_id, read_area_results, severity_rank
 from signoff.plan import Plan
 from signoff.report import charts
 from signoff.report.defects import Defect, build_defects, write_defects
@@ -43,6 +43,9 @@ from signoff.report.plan import (
     verdict_section,
 )
 from signoff.report.verdict import OverallVerdict, decide
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 HTML_NAME: Final = "signoff-report.html"
 PDF_NAME: Final = "signoff-report.pdf"
@@ -97,6 +100,13 @@ def _coverage_modules(report_dir: Path, language: str) -> list[dict[str, Any]]:
     return modules
 
 
+def _written(path: Path) -> str:
+    try:
+        return dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    except OSError:
+        return ""
+
+
 def _link_name(link: str) -> str:
     if link.startswith(("http://", "https://")):
         return link.split("//", 1)[1].split("/", 1)[0]
@@ -136,6 +146,9 @@ def render_signoff(
                 "counts": result.counts() if result else {},
                 "figures": dict(result.figures) if result else {},
                 "report": result.report if result else "",
+                # Areas run by their own commands (security, performance) are gathered from their last
+                # run: the reader sees when each one ran.
+                "written": _written(report_dir / name / SUMMARY_FILE) if result else "",
             }
         )
     # Open findings per area and severity, for the chart.
@@ -212,6 +225,7 @@ def build_signoff(
     pdf: bool = True,
     browsers: Sequence[str] = (),
     today: dt.date | None = None,
+    browser: Browser | None = None,
 ) -> SignoffOutputs:
     """Write the sign-off report, the defect list and (with ``pdf``) the PDF for the plan's run."""
     report_dir = plan.resolve(plan.run.report_dir)
@@ -237,6 +251,10 @@ def build_signoff(
         from signoff.report.pdf import print_pdf
 
         pdf_path = print_pdf(
-            html_path, report_dir / PDF_NAME, title=words(language)["report_title"], executable=plan.browsers.executable
+            html_path,
+            report_dir / PDF_NAME,
+            title=words(language)["report_title"],
+            executable=plan.browsers.executable,
+            browser=browser,
         )
     return SignoffOutputs(html_path, csv_path, xlsx_path, verdict, tuple(defects), pdf_path)
