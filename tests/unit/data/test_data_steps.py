@@ -1,0 +1,145 @@
+"""The data steps end to end against a CRM made of memory (pytester projects, no browser).
+
+The project loads the real vocabulary (``steps.data``) and the data plugin, and replaces the ``crm``
+fixture with an adapter whose ``data`` area imports a file into a list of rows, refuses a value past
+its length limit with a reason, and exports or reads them back. Twins: a faithful CRM passes; a CRM
+that trims spaces on import (as many do) fails the scenario, and the report names the change.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+
+CONFTEST = """
+import os
+
+import pytest
+
+from signoff.crm.data import ExportedFile, ImportResult, Refusal
+from signoff.data.formats import read, write_rows
+
+pytest_plugins = ["signoff.pytest_plugin", "signoff.coverage.pytest_plugin", "signoff.data.pytest_plugin", "steps.data"]
+
+COLUMNS = ("email", "first_name", "last_name", "job_title", "phone", "mobile", "birthday", "address", "postcode", "city", "description")
+
+
+class MemoryData:
+    def __init__(self):
+        self.rows = []
+
+    def importable_fields(self, record_type):
+        return COLUMNS
+
+    def field_limits(self, record_type):
+        return {"last_name": 100}
+
+    def date_formats(self):
+        return ("%Y-%m-%d",)
+
+    def import_file(self, record_type, file_name, content, columns):
+        table = read(content, file_name)
+        refused = []
+        for cells in table.rows:
+            row = {key: cells[number - 1] for key, number in columns.items()}
+            if len(row["last_name"]) > 100:
+                refused.append(Refusal(tuple(cells), "Ensure this value has at most 100 characters"))
+                continue
+            if os.environ.get("MEMORY_CRM_TRIMS"):
+                row = {key: value.strip() for key, value in row.items()}
+            self.rows.append(row)
+        return ImportResult("Completed", True, len(table.rows) - len(refused), 0, len(table.rows), tuple(refused))
+
+    def export_list(self, record_type, fmt, fields, search=""):
+        keys = tuple(key for key in COLUMNS if key in fields)
+        lines = [list(keys)] + [[row.get(k, "") for k in keys] for row in self.rows if search in row["email"]]
+        return ExportedFile(f"export.{fmt}", write_rows(lines, fmt), keys)
+
+    def stored_records(self, record_type, keys, fields):
+        return [{f: row.get(f, "") for f in fields} for row in self.rows if row["email"] in keys]
+
+
+class MemoryCRM:
+    def __init__(self):
+        self.data = MemoryData()
+
+    def arrange(self, fast):
+        pass
+
+
+@pytest.fixture
+def crm():
+    return MemoryCRM()
+"""
+
+FEATURE = """\
+Feature: Data
+  @FP-DAT-001
+  Scenario: Imported contacts come back exactly
+    Given a customer file of 30 contacts with tricky values as {fmt}
+    When I import the file into the contacts
+    And I export the contact list as XLSX
+    Then the import reports every refused row with its reason
+    And every imported field matches the file
+    And the stored contacts match the file
+"""
+
+CATALOGUE = """\
+id,module,module_zh,title_en,title_zh,priority,not_applicable_for,notes
+FP-DAT-001,Data,数据,Import contacts,导入联系人,high,,
+"""
+
+PLAN = """\
+[run]
+features = ["features"]
+isolation = "none"
+report_dir = "out"
+[coverage]
+catalogue = "cat.csv"
+"""
+
+
+def run(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, fmt: str, trims: bool) -> pytest.RunResult:
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+    if trims:
+        monkeypatch.setenv("MEMORY_CRM_TRIMS", "1")
+    pytester.makeconftest(CONFTEST)
+    (pytester.mkdir("features") / "data.feature").write_text(FEATURE.format(fmt=fmt), encoding="utf-8")
+    (pytester.path / "cat.csv").write_text(CATALOGUE, encoding="utf-8")
+    (pytester.path / "acceptance.toml").write_text(PLAN, encoding="utf-8")
+    return pytester.runpytest_subprocess("features", "--plan", "acceptance.toml", "-p", "no:cacheprovider")
+
+
+def report(pytester: pytest.Pytester) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((pytester.path / "reports" / "data" / "data-integrity.json").read_text())
+    return data
+
+
+def test_a_faithful_crm_passes(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = run(pytester, monkeypatch, "GB18030 CSV", trims=False)
+    assert result.ret == 0, result.stdout.str()
+    found = report(pytester)
+    assert found["verdict"] == "passed"
+    exported, stored = (check["comparison"] for check in found["checks"])
+    assert exported["rows_in"] == 30 and len(exported["refused"]) == 1 and not exported["unexpected_refusals"]
+    assert stored["stage"] == "stored" and stored["matched"] >= 20
+
+
+def test_a_crm_that_trims_spaces_fails_and_the_report_says_so(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = run(pytester, monkeypatch, "CSV", trims=True)
+    assert result.ret == 1
+    result.stdout.fnmatch_lines(["*exported contacts differ from the file*whitespace change*"])
+    found = report(pytester)
+    assert found["verdict"] == "failed"
+    kinds = {m["kind"] for m in found["checks"][0]["comparison"]["mismatches"]}
+    assert kinds == {"whitespace"}
+    summary = json.loads((pytester.path / "out" / "data" / "summary.json").read_text())
+    assert "data:exported:contact:last_name:whitespace" in {f["key"] for f in summary["findings"]}
