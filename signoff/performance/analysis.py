@@ -124,6 +124,8 @@ class StepResult:
     generator_cpu: float | None = None
     #: The target's figures over the step; None = could not be measured.
     target: Mapping[str, float] | None = None
+    #: Requests still waiting for an answer when the run stopped its users (in no other figure).
+    in_flight_at_end: int = 0
 
 
 def step_from_data(data: Mapping[str, Any]) -> StepResult:
@@ -149,6 +151,7 @@ def step_from_data(data: Mapping[str, Any]) -> StepResult:
         pages=tuple(pages),
         errors=errors,
         complete=bool(data.get("complete", False)),
+        in_flight_at_end=int(data.get("in_flight_at_end", 0)),
     )
 
 

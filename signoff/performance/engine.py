@@ -172,7 +172,12 @@ def run_profile(
     interrupted = False
     started = time.time()
     say(f"load generator: 1 master and {section.generators} workers, {len(planned)} steps up to {top_users} users")
-    with Monitor(server_pids, lambda: {name: p.pid for name, p in processes.items() if p.alive()}) as monitor:
+    server_port = urllib.parse.urlsplit(base_url).port if server_pids else None
+
+    def generators() -> dict[str, int]:
+        return {name: process.pid for name, process in processes.items() if process.alive()}
+
+    with Monitor(server_pids, generators, server_port=server_port) as monitor:
         try:
             processes["master"] = spawn(
                 "load master",
@@ -223,7 +228,15 @@ def run_profile(
                     probed.add(index)
                     say(f"step {index + 1}: {step['users']} users")
                     if browser is not None and section.browser_probe:
-                        probes += probe_pages(browser, base_url, accounts[0], accounts_module, index, step["users"])
+                        probes += probe_pages(
+                            browser,
+                            base_url,
+                            accounts[0],
+                            accounts_module,
+                            index,
+                            step["users"],
+                            timeout=section.request_timeout,
+                        )
                 time.sleep(0.5)
         except KeyboardInterrupt:
             interrupted = True
@@ -292,9 +305,20 @@ def attach_resources(raw: dict[str, Any], samples: Sequence[Sample]) -> list[Ste
 
 
 def probe_pages(
-    browser: Browser, base_url: str, account: Credentials, accounts_module: Any, step: int, users: int
+    browser: Browser,
+    base_url: str,
+    account: Credentials,
+    accounts_module: Any,
+    step: int,
+    users: int,
+    *,
+    timeout: float = 30.0,
 ) -> list[Probe]:
-    """Open the target's key pages in a fresh signed-in browser context; navigation timing and LCP."""
+    """Open the target's key pages in a fresh signed-in browser context; navigation timing and LCP.
+
+    A page that has not loaded after ``timeout`` seconds (the plan's request timeout, as for the
+    simulated users) is recorded as not measured, with the reason.
+    """
     from signoff.ux.speed import install_speed_observers, measure_page_speed
 
     results: list[Probe] = []
@@ -311,7 +335,7 @@ def probe_pages(
             page = context.new_page()
             try:
                 install_speed_observers(page)
-                page.goto(path, timeout=60_000)
+                page.goto(path, timeout=timeout * 1000)
                 speed = measure_page_speed(page)
                 problem = "; ".join(speed.not_measured.values())
                 if "/creme_login" in page.url or "login" in urllib.parse.urlsplit(page.url).path:
@@ -400,6 +424,19 @@ def judge(record: RunRecord, section: PerformanceSection, baseline: dict[str, An
                     status="could-not-check",
                     expected=f"{record.steps_planned[-1].users} users held {record.steps_planned[-1].hold:g} s",
                     actual=f"stopped at {top.users} users ({record.stopped}{': ' + record.message if record.message else ''})",
+                )
+            )
+        if top.in_flight_at_end and top.in_flight_at_end * 100 >= section.max_error_percent * top.total.requests:
+            findings.append(
+                Finding(
+                    key="unanswered-at-end",
+                    title=f"{top.in_flight_at_end} requests were still waiting for an answer when the run ended",
+                    severity="medium",
+                    status="could-not-check",
+                    where=f"{top.users} concurrent users",
+                    expected="every request answered or timed out within the run",
+                    actual=f"{top.in_flight_at_end} unanswered against {top.total.requests} measured: "
+                    "their times are in no figure; hold the top step longer than the request timeout",
                 )
             )
         if top.reached_users < top.users:

@@ -28,6 +28,9 @@ class Sample:
     server_read_mb: float | None = None
     server_write_mb: float | None = None
     server_connections: int | None = None
+    #: Connections to the server's port the kernel holds, accepted or still waiting in the listen
+    #: queue (a sync server's queue is where users wait when it is saturated).
+    port_connections: int | None = None
     server_processes: int | None = None
     #: Generator process name -> CPU percent of one core.
     generator_cpu: dict[str, float] = dataclasses.field(default_factory=dict)
@@ -61,8 +64,10 @@ class Monitor:
         server_pids: Sequence[int] | None,
         generators: Callable[[], dict[str, int]],
         interval: float = 1.0,
+        server_port: int | None = None,
     ) -> None:
         self.server = _Tree(server_pids) if server_pids else None
+        self.server_port = server_port
         self.generators = generators
         self.interval = interval
         self.samples: list[Sample] = []
@@ -117,6 +122,16 @@ class Monitor:
                 )
             except psutil.Error:
                 continue
+        port_connections = None
+        if self.server_port:
+            try:
+                port_connections = sum(
+                    1
+                    for c in psutil.net_connections(kind="tcp")
+                    if c.laddr and c.laddr.port == self.server_port and c.status == psutil.CONN_ESTABLISHED
+                )
+            except psutil.Error:
+                port_connections = None
         mb = 1024 * 1024
         return Sample(
             at=now,
@@ -126,6 +141,7 @@ class Monitor:
             server_write_mb=round(write / mb, 2),
             server_connections=connections,
             server_processes=len(members),
+            port_connections=port_connections,
             generator_cpu=cpu,
         )
 
@@ -152,6 +168,7 @@ def server_figures(samples: Sequence[Sample]) -> dict[str, float] | None:
         "disk_read_mb": round(max(0.0, (measured[-1].server_read_mb or 0) - (measured[0].server_read_mb or 0)), 2),
         "disk_write_mb": round(max(0.0, (measured[-1].server_write_mb or 0) - (measured[0].server_write_mb or 0)), 2),
         "connections_max": float(max(s.server_connections or 0 for s in measured)),
+        "port_connections_max": float(max(s.port_connections or 0 for s in measured)),
     }
 
 

@@ -40,6 +40,7 @@ def _step_data(step: StepResult) -> dict[str, Any]:
         "reached_users": step.reached_users,
         "seconds": step.seconds,
         "complete": step.complete,
+        "in_flight_at_end": step.in_flight_at_end,
         "total": step.total.to_data(),
         "pages": [page.to_data() for page in step.pages],
         "errors": step.errors,
@@ -70,6 +71,7 @@ def series_rows(record: RunRecord) -> list[dict[str, Any]]:
                 "server_read_mb": sample.server_read_mb if sample else None,
                 "server_write_mb": sample.server_write_mb if sample else None,
                 "server_connections": sample.server_connections if sample else None,
+                "port_connections": sample.port_connections if sample else None,
                 "generator_cpu": max(sample.generator_cpu.values()) if sample and sample.generator_cpu else None,
             }
         )
@@ -125,7 +127,8 @@ def charts(record: RunRecord, judgement: Judgement, rows: Sequence[dict[str, Any
             {
                 "server CPU %": "server_cpu",
                 "server memory MB": "server_rss_mb",
-                "connections": "server_connections",
+                "connections (accepted)": "server_connections",
+                "connections (with queue)": "port_connections",
                 "generator CPU %": "generator_cpu",
             },
             "",

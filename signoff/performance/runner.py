@@ -73,11 +73,30 @@ def _with_timeout(user_class: Any, timeout: float) -> Any:
             super().__init__(*args, **kwargs)
             client = getattr(self, "client", None)
             if client is not None and hasattr(client, "request"):
-                # Keyword defaults of a partial can still be overridden by a journey's own timeout.
-                client.request = functools.partial(client.request, timeout=timeout)
+                client.request = _counted(client.request, timeout)
 
     Timed.__name__ = Timed.__qualname__ = user_class.__name__
     return Timed
+
+
+#: Requests of this process's users that are waiting for their answer (one gevent thread: no lock).
+IN_FLIGHT = [0]
+
+
+def _counted(request: Any, timeout: float) -> Any:
+    """``request`` with a default timeout, counted in :data:`IN_FLIGHT` while it waits."""
+
+    @functools.wraps(request)
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        # A journey's own timeout wins over the run's.
+        kwargs.setdefault("timeout", timeout)
+        IN_FLIGHT[0] += 1
+        try:
+            return request(*args, **kwargs)
+        finally:
+            IN_FLIGHT[0] -= 1
+
+    return counted
 
 
 class Recorder:
@@ -98,6 +117,8 @@ class Recorder:
         }
         self.step: dict[str, Any] | None = None
         self._series: dict[int, dict[str, Any]] = {}
+        #: Worker -> its requests waiting for an answer at its last report.
+        self.in_flight: dict[str, int] = {}
 
     def begin_step(self, index: int, users: int, hold: float) -> None:
         self.step = {
@@ -125,6 +146,7 @@ class Recorder:
 
     def on_report(self, client_id: str, data: dict[str, Any], users: int) -> None:
         """A worker's figures since its last report: added to the current step and to the series."""
+        self.in_flight[client_id] = int(data.get("in_flight", 0))
         step = self.step
         if step is None:
             return
@@ -224,6 +246,9 @@ def run_master(args: argparse.Namespace) -> int:
                     saved = time.time()
             reached = runner.user_count
             if index == len(config["steps"]) - 1 or stop["reason"]:
+                # Stopping the users drops the requests still waiting: they are in no figure, so
+                # how many there were (at the workers' last reports) is kept.
+                recorder.step["in_flight_at_end"] = sum(recorder.in_flight.values())  # type: ignore[index]
                 runner.stop()
                 gevent.sleep(FINAL_REPORT_WAIT)
             recorder.end_step(reached, complete=not stop["reason"])
@@ -243,6 +268,9 @@ def run_worker(args: argparse.Namespace) -> int:
     locust.runners.WORKER_REPORT_INTERVAL = REPORT_INTERVAL
     environment = Environment(user_classes=_user_classes(config), host=str(config["host"]))
     runner = environment.create_worker_runner(master_host=args.master_host, master_port=args.master_port)
+    environment.events.report_to_master.add_listener(  # type: ignore[no-untyped-call]  # locust event API is untyped
+        lambda client_id, data: data.__setitem__("in_flight", IN_FLIGHT[0])
+    )
     for sig in (signal.SIGINT, signal.SIGTERM):
         gevent.signal_handler(sig, runner.quit)
     assert runner.greenlet is not None

@@ -49,9 +49,10 @@ def site() -> Iterator[str]:
 
 
 #: Two generator workers: the distributed mode (a master and local worker processes), whose
-#: per-worker histograms are merged.
+#: per-worker histograms are merged. Pages under 100 ms count as 100 ms: tens of ms of noise on a
+#: busy 2-core machine are not the planted 250 ms.
 SECTION = PerformanceSection(
-    crm_users=2, generators=2, browser_probe=False, max_regression_percent=50, regression_floor_ms=20
+    crm_users=2, generators=2, browser_probe=False, max_regression_percent=50, regression_floor_ms=100
 )
 
 
@@ -180,7 +181,8 @@ environment = Environment(user_classes=[user_class])
 environment.create_local_runner()
 user_class(environment).list_page()
 entry = environment.stats.entries[("browse · list page", "GET")]
-print(entry.num_requests, entry.num_failures, *(type(e.error).__name__ for e in environment.stats.errors.values()))
+from signoff.performance.runner import IN_FLIGHT
+print(entry.num_requests, entry.num_failures, *(type(e.error).__name__ for e in environment.stats.errors.values()), IN_FLIGHT[0])
 """
 
 
@@ -199,4 +201,4 @@ def test_a_request_the_server_never_answers_is_a_failed_request_not_a_missing_on
         text=True,
         timeout=60,
     )
-    assert done.stdout.split() == ["1", "1", "ReadTimeout"], done.stdout + done.stderr[-2000:]
+    assert done.stdout.split() == ["1", "1", "ReadTimeout", "0"], done.stdout + done.stderr[-2000:]

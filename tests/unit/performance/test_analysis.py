@@ -259,3 +259,12 @@ def test_the_report_is_one_offline_html_file_with_charts_and_a_summary(tmp_path:
     assert summary["verdict"] == "failed" and summary["area"] == "performance"
     assert (tmp_path / "performance" / "series.csv").read_text().startswith("t,users,")
     assert len(written) == 6
+
+
+def test_requests_still_unanswered_when_the_run_ends_are_said_and_not_a_pass() -> None:
+    waiting = simple(1000, 1000, 300, in_flight_at_end=400)
+    judged = judge(record([waiting]), SECTION, None)
+    assert [f.key for f in judged.result.findings] == ["unanswered-at-end"]
+    assert judged.result.verdict == "could-not-check"
+    # A handful in flight at the last second of a long run is no gap in the figures.
+    assert judge(record([simple(1000, 1000, 300, in_flight_at_end=3)]), SECTION, None).result.verdict == "passed"
