@@ -14,7 +14,7 @@
 
     [security.roles.sales]        # the role matrix: one table per role created for the run
     scope = "own"                 # records the role may open: "own" or "all"
-    may = ["view", "change", "delete"]
+    may = ["view", "change"]
     configuration = false         # may open configuration pages
 
     [[security.waivers]]          # a finding the organisation accepts, until a date
@@ -38,7 +38,7 @@ ROLE_ACTIONS: Final[tuple[str, ...]] = ("view", "change", "delete", "export")
 #: The default matrix: a sales representative who sees only what they own and no configuration,
 #: and a sales manager who sees every record but no configuration either.
 DEFAULT_ROLES: Final[dict[str, dict[str, str | bool | tuple[str, ...]]]] = {
-    "sales representative": {"scope": "own", "may": ("view", "change", "delete"), "configuration": False},
+    "sales representative": {"scope": "own", "may": ("view", "change"), "configuration": False},
     "sales manager": {"scope": "all", "may": ("view", "change"), "configuration": False},
 }
 

@@ -94,3 +94,10 @@ def test_passive_checks_refuse_active_probes_on_a_target_that_is_not_reset() -> 
         result = run_check("csrf", check_csrf, CheckContext(FixtureSecurity(url), SECTION, active=False))
         assert [f.status for f in result.findings] == ["could-not-check"]
         assert state.requests == 0
+
+
+def test_an_action_the_adapter_cannot_try_is_could_not_check_for_that_role() -> None:
+    asked = SecuritySection(roles={"sales": {"scope": "own", "may": ("view", "export"), "configuration": False}})
+    with serve(None) as (url, _state):
+        result = run_check("roles", check_role_matrix, CheckContext(FixtureSecurity(url), asked))
+    assert [(f.status, f.key) for f in result.findings] == [("could-not-check", "could-not-check:roles:sales:export")]
