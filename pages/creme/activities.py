@@ -8,6 +8,7 @@ from the customer's page, so that the organisation is already chosen as the subj
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from datetime import date, datetime, time
@@ -16,7 +17,9 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import Locator, Page, expect
 
+from pages.creme.addresses import KnownAddresses
 from pages.creme.customers import ORGANISATIONS, find_contact
+from pages.creme.fastpath import Arrangement, FormPoster
 from pages.creme.widgets import (
     NAME,
     DjangoForm,
@@ -27,7 +30,7 @@ from pages.creme.widgets import (
     person_shown,
     require,
 )
-from signoff.crm import FormRejected
+from signoff.crm import FormRejected, split_name
 from signoff.crm.activities import Activity, ActivityKind, CalendarEntry
 
 ACTIVITIES = "/activities/activities"
@@ -72,12 +75,15 @@ class ActivityForm(DjangoForm):
         if at is None:
             return
         picker = self.form.locator(f"#id_{field}_1_timepicker")
-        picker.locator("li.hour input").fill(f"{at.hour:02d}")
+        hour = picker.locator("li.hour input")
         minute = picker.locator("li.minute input")
-        minute.fill(f"{at.minute:02d}")
-        # The time picker copies hour and minute into the submitted field when the minute box is
-        # left, as when a user tabs on.
-        minute.press("Tab")
+        # The time picker copies hour and minute into the submitted field on their "change", which
+        # a browser fires when a box a user typed into is left. Typed keys, as a user does: Firefox
+        # fires no "change" for a value set by script (fill over WebDriver BiDi), Chromium does.
+        for box, value in ((hour, at.hour), (minute, at.minute)):
+            box.fill("")
+            box.press_sequentially(f"{value:02d}")
+            box.press("Tab")
         expect(self.field(f"{field}_1")).to_have_value(f"{at.hour:02d}:{at.minute:02d}")
 
     def set_all_day(self) -> None:
@@ -200,11 +206,12 @@ class CustomerActivities:
 class CremeActivities:
     """Activities in Creme, behind :class:`signoff.crm.activities.Activities`."""
 
-    def __init__(self, page: Page) -> None:
+    def __init__(self, page: Page, arrangement: Arrangement | None = None, known: KnownAddresses | None = None) -> None:
         self.page = page
-        # Detail pages already found, by (kind of record, name): a record keeps its address, and
-        # the list search is the slowest part of every step.
-        self._urls: dict[tuple[str, str], str] = {}
+        self.arrangement = arrangement or Arrangement()
+        # Detail pages already saved or found, shared with the other areas: a record keeps its
+        # address, and the list search is the slowest part of every step.
+        self.known = known or KnownAddresses()
 
     def add(
         self,
@@ -220,6 +227,10 @@ class CremeActivities:
         organisation_url = (
             require(self._organisation_url(organisation), "organisation", organisation) if organisation else None
         )
+        if self.arrangement.fast:
+            path = self._add_over_http(kind, title, start, end, all_day, organisation_url, contacts)
+            self.known.remember("activity", title, path)
+            return
         form = ActivityForm(self.page)
         form.open_new(kind, organisation_url)
         form.fill(title=title)
@@ -235,7 +246,40 @@ class CremeActivities:
         for contact in contacts:
             form.add_participant(chooser, contact)
         form.save()
-        self._urls[("activity", title)] = self.page.url
+        self.known.remember("activity", title, self.page.url)
+
+    def _add_over_http(
+        self,
+        kind: ActivityKind,
+        title: str,
+        start: datetime | date,
+        end: datetime | None,
+        all_day: bool,
+        organisation_url: str | None,
+        contacts: Sequence[str],
+    ) -> str:
+        # The same form the screens open (from the organisation when there is one), with the
+        # date and "HH:MM" boxes the time picker fills, and the participants' ids as Creme's
+        # entity selector posts them.
+        url_name, type_uuid = TYPES[kind]
+        if organisation_url:
+            path = f"/activities/activity/add_related/{_id_of(organisation_url)}?activity_type={type_uuid}"
+        else:
+            path = f"/activities/activity/add/{url_name}"
+        values: dict[str, str] = {"title": title}
+        for field, moment in ((START, start), (END, end)):
+            if moment is None:
+                continue
+            day = moment.date() if isinstance(moment, datetime) else moment
+            values[f"{field}_0"] = day.isoformat()
+            if isinstance(moment, datetime):
+                values[f"{field}_1"] = f"{moment.hour:02d}:{moment.minute:02d}"
+        if all_day:
+            values["is_all_day"] = "on"
+        if contacts:
+            ids = [int(_id_of(require(self._contact_url(contact), "contact", contact))) for contact in contacts]
+            values[PARTICIPANTS] = json.dumps(ids)
+        return FormPoster(self.page, BUSINESS_FIELDS).submit(path, values)
 
     def activity(self, title: str) -> Activity | None:
         url = self._activity_url(title)
@@ -265,22 +309,18 @@ class CremeActivities:
 
     # -- helpers
 
-    def _remember(self, kind: str, name: str, url: str | None) -> str | None:
-        if url is not None:
-            self._urls[(kind, name)] = url
-        return url
-
     def _activity_url(self, title: str) -> str | None:
-        if ("activity", title) in self._urls:
-            return self._urls[("activity", title)]
-        return self._remember("activity", title, ListView(self.page, ACTIVITIES).find(TITLE, title))
+        return self.known.find("activity", title, lambda: ListView(self.page, ACTIVITIES).find(TITLE, title))
 
     def _organisation_url(self, name: str) -> str | None:
-        if ("organisation", name) in self._urls:
-            return self._urls[("organisation", name)]
-        return self._remember("organisation", name, ListView(self.page, ORGANISATIONS).find(NAME, name))
+        return self.known.find("organisation", name, lambda: ListView(self.page, ORGANISATIONS).find(NAME, name))
 
     def _contact_url(self, full_name: str) -> str | None:
-        if ("contact", full_name) in self._urls:
-            return self._urls[("contact", full_name)]
-        return self._remember("contact", full_name, (find_contact(self.page, full_name) or {}).get("url"))
+        return self.known.find(
+            "contact", split_name(full_name), lambda: (find_contact(self.page, full_name) or {}).get("url")
+        )
+
+
+def _id_of(url: str) -> str:
+    """The record id at the end of a Creme detail-page address."""
+    return url.rstrip("/").rsplit("/", 1)[-1]

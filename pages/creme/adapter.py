@@ -12,6 +12,7 @@ from functools import cached_property
 from playwright.sync_api import Page
 
 from pages.creme.activities import CremeActivities
+from pages.creme.addresses import KnownAddresses
 from pages.creme.campaigns import CremeCampaigns
 from pages.creme.customers import (
     CONTACT_EMPLOYER,
@@ -27,7 +28,7 @@ from pages.creme.customers import (
 )
 from pages.creme.customers_more import CremeCustomersMore
 from pages.creme.data import CremeData
-from pages.creme.fastpath import FormPoster
+from pages.creme.fastpath import Arrangement, FormPoster
 from pages.creme.records import CremeRecords
 from pages.creme.sales import CremeSales
 from pages.creme.screens import CremeScreens
@@ -35,7 +36,7 @@ from pages.creme.security import CremeSecurity
 from pages.creme.sign_in_page import SignInPage
 from pages.creme.users import CremeUsers
 from pages.creme.widgets import ListView, require
-from signoff.crm import Contact, Organisation, join_name
+from signoff.crm import Contact, Organisation, join_name, split_name
 from signoff.targets.base import Credentials
 
 #: Where each business module lives in Creme.
@@ -81,37 +82,37 @@ class CremeSession:
         self.page.goto(MODULE_PATHS[module])
 
 
-class Arrangement:
-    """Whether the current step sets up a precondition: then records may be made over HTTP."""
-
-    def __init__(self) -> None:
-        self.fast = False
-
-
 class CremeCustomers:
     organisation_name_limit = OrganisationForm.NAME_LIMIT
     contact_name_limit = ContactForm.NAME_LIMIT
 
-    def __init__(self, page: Page, arrangement: Arrangement | None = None) -> None:
+    def __init__(self, page: Page, arrangement: Arrangement | None = None, known: KnownAddresses | None = None) -> None:
         self.page = page
         self.arrangement = arrangement or Arrangement()
+        self.known = known or KnownAddresses()
 
     # -- organisations
 
     def add_organisation(self, name: str, **fields: str) -> None:
         if self.arrangement.fast:
-            FormPoster(self.page).submit(OrganisationForm.NEW_PATH, {"name": name, **fields})
-            return
-        form = OrganisationForm(self.page)
-        form.open_new()
-        form.fill(name=name, **fields)
-        form.save()
+            path = FormPoster(self.page).submit(OrganisationForm.NEW_PATH, {"name": name, **fields})
+        else:
+            form = OrganisationForm(self.page)
+            form.open_new()
+            form.fill(name=name, **fields)
+            form.save()
+            path = self.page.url
+        self.known.remember("organisation", name, path)
 
     def _organisation_url(self, name: str) -> str | None:
+        return self.known.find("organisation", name, lambda: self._search_organisation(name))
+
+    def _search_organisation(self, name: str) -> str | None:
         return ListView(self.page, ORGANISATIONS).find(NAME, name)
 
     def organisation(self, name: str) -> Organisation | None:
-        url = self._organisation_url(name)
+        # Whether the organisation can be found is the check: search the list as a user does.
+        url = self._search_organisation(name)
         if url is None:
             return None
         detail = EntityDetail(self.page)
@@ -120,6 +121,7 @@ class CremeCustomers:
 
     def edit_organisation(self, name: str, /, **changes: str) -> None:
         self._edit(require(self._organisation_url(name), "organisation", name), OrganisationForm(self.page), changes)
+        self.known.rename("organisation", name, changes.get("name", name))
 
     def count_organisations(self) -> int:
         listing = ListView(self.page, ORGANISATIONS)
@@ -137,6 +139,7 @@ class CremeCustomers:
         detail = EntityDetail(self.page)
         detail.open(url)
         detail.delete()
+        self.known.forget("organisation", name)
 
     # -- contacts
 
@@ -146,19 +149,22 @@ class CremeCustomers:
             values = {"first_name": first_name, "last_name": last_name, **fields}
             if employer:
                 values[ContactForm.EMPLOYER_RELATION] = ContactForm.EMPLOYED_BY
-            FormPoster(self.page).submit(ContactForm.new_path(employer), values)
-            return
-        form = ContactForm(self.page)
-        form.open_new(employer_url=employer)
-        form.fill(first_name=first_name, last_name=last_name, **fields)
-        form.save()
+            path = FormPoster(self.page).submit(ContactForm.new_path(employer), values)
+        else:
+            form = ContactForm(self.page)
+            form.open_new(employer_url=employer)
+            form.fill(first_name=first_name, last_name=last_name, **fields)
+            form.save()
+            path = self.page.url
+        self.known.remember("contact", (first_name, last_name), path)
 
     def _contact_row(self, full_name: str) -> dict[str, str] | None:
         return find_contact(self.page, full_name)
 
     def _contact_url(self, full_name: str) -> str | None:
-        row = self._contact_row(full_name)
-        return row["url"] if row else None
+        return self.known.find(
+            "contact", split_name(full_name), lambda: (self._contact_row(full_name) or {}).get("url")
+        )
 
     def contact(self, full_name: str) -> Contact | None:
         row = self._contact_row(full_name)
@@ -172,6 +178,9 @@ class CremeCustomers:
 
     def edit_contact(self, full_name: str, /, **changes: str) -> None:
         self._edit(require(self._contact_url(full_name), "contact", full_name), ContactForm(self.page), changes)
+        first, last = split_name(full_name)
+        renamed = (changes.get("first_name", first), changes.get("last_name", last))
+        self.known.rename("contact", (first, last), renamed)
 
     def _edit(self, url: str, form: OrganisationForm | ContactForm, changes: dict[str, str]) -> None:
         detail = EntityDetail(self.page)
@@ -192,6 +201,7 @@ class CremeCustomers:
         detail = EntityDetail(self.page)
         detail.open(url)
         detail.delete()
+        self.known.forget("contact", split_name(full_name))
 
     # -- trash
 
@@ -226,11 +236,14 @@ class CremeCRM:
         self._base_url = base_url
         self._admin = admin or Credentials("root", "root")
         self._arrangement = Arrangement()
+        # Addresses of the records this scenario saved or found, shared by every area.
+        self._known = KnownAddresses()
         self._nudge_job_manager = nudge_job_manager
 
     def arrange(self, fast: bool) -> None:
-        # Organisations and contacts have a fast path (Creme's own forms over HTTP); the other
-        # areas keep their screens.
+        # Organisations, contacts, customer statuses, opportunities, activities, users, teams
+        # and roles have a fast path (Creme's own forms and buttons over HTTP); the rest keep
+        # their screens.
         self._arrangement.fast = fast
 
     @cached_property
@@ -239,15 +252,15 @@ class CremeCRM:
 
     @cached_property
     def customers(self) -> CremeCustomers:
-        return CremeCustomers(self._page, self._arrangement)
+        return CremeCustomers(self._page, self._arrangement, self._known)
 
     @cached_property
     def customers_more(self) -> CremeCustomersMore:
-        return CremeCustomersMore(self._page)
+        return CremeCustomersMore(self._page, self._known)
 
     @cached_property
     def sales(self) -> CremeSales:
-        return CremeSales(self._page)
+        return CremeSales(self._page, self._arrangement, self._known)
 
     @cached_property
     def campaigns(self) -> CremeCampaigns:
@@ -255,11 +268,11 @@ class CremeCRM:
 
     @cached_property
     def activities(self) -> CremeActivities:
-        return CremeActivities(self._page)
+        return CremeActivities(self._page, self._arrangement, self._known)
 
     @cached_property
     def users(self) -> CremeUsers:
-        return CremeUsers(self._page)
+        return CremeUsers(self._page, self._arrangement, self._known)
 
     @cached_property
     def screens(self) -> CremeScreens:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from playwright.sync_api import Page, expect
 
+from pages.creme.addresses import KnownAddresses
 from pages.creme.customers import (
     CONTACT_DETAIL,
     CONTACTS,
@@ -87,9 +88,10 @@ class MergePage:
 class CremeCustomersMore:
     """Creme's implementation of :class:`signoff.crm.customers_more.CustomersMore`."""
 
-    def __init__(self, page: Page) -> None:
+    def __init__(self, page: Page, known: KnownAddresses | None = None) -> None:
         self.page = page
-        self.records = CremeUsers(page)
+        self.known = known or KnownAddresses()
+        self.records = CremeUsers(page, known=self.known)
 
     # -- trash
 
@@ -167,6 +169,10 @@ class CremeCustomersMore:
         merge = MergePage(self.page, ORGANISATION_DETAIL if kind == "organisation" else CONTACT_DETAIL)
         merge.change(**changes)
         merge.save()
+        # The absorbed record is gone, and the kept one may have a new name: both are found again
+        # by their lists if a later step names them.
+        self.known.forget(kind, _known_name(kind, absorbed))
+        self.known.forget(kind, _known_name(kind, kept))
 
     def _pick(self, picker: ListPopup, kind: RecordKind, name: str) -> None:
         """Select the row of ``name`` in the list dialog where Creme asks for the other record."""
@@ -199,3 +205,8 @@ class CremeCustomersMore:
             return labels[word]
         except KeyError:
             raise ValueError(f'unknown filter {what} "{word}"; known: {sorted(labels)}') from None
+
+
+def _known_name(kind: RecordKind, name: str) -> object:
+    """How the adapter's known addresses name a record: a contact by its first and last name."""
+    return split_name(name) if kind == "contact" else name

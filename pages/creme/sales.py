@@ -14,12 +14,14 @@ import json
 import re
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
-from urllib.parse import urlsplit
+from typing import Any
 
 from playwright.sync_api import Locator, Page, expect
 
+from pages.creme.addresses import KnownAddresses
 from pages.creme.customers import ORGANISATIONS, EntityDetail
-from pages.creme.users import UsersPage
+from pages.creme.fastpath import FIRST, Arrangement, FormPoster
+from pages.creme.users import UserForms, UsersPage
 from pages.creme.widgets import NAME, Dialog, DjangoForm, ListView, navigation, require
 from signoff.crm import ActionRefused, FormRejected, split_name
 from signoff.crm.sales import CustomerStatus, Opportunity, sales_phase_named
@@ -27,6 +29,8 @@ from signoff.crm.sales import CustomerStatus, Opportunity, sales_phase_named
 OPPORTUNITIES = "/opportunities/opportunities"
 OPPORTUNITY_ADD = "/opportunities/opportunity/add"
 OPPORTUNITY_DETAIL = re.compile(r"/opportunities/opportunity/\d+$")
+#: Where Creme's "Transform into …" buttons post the relationship they record.
+SAVE_RELATIONS = "/creme_core/relation/add_from_predicate/save"
 #: Creme's password rules refuse short, common or name-like passwords.
 SALES_PASSWORD = "Signoff-Sales-Pass-2025!"
 #: The role of a sales representative: a user with no role would be a superuser.
@@ -60,6 +64,22 @@ _OWN_TEXT_JS = (
     "el => Array.from(el.childNodes).filter(n => n.nodeType === 3).map(n => n.textContent).join(' ')"
     ".replace(/\\s+/g, ' ').trim()"
 )
+
+
+_BECOME_BUTTON = re.compile(r'<a\b[^>]*data-action="persons-hatmenubar-become"[^>]*>(?P<body>.*?)</a>', re.S)
+_BUTTON_DATA = re.compile(r"<script[^>]*>\s*(?:<!--)?(?P<json>.*?)(?:-->)?\s*</script>", re.S)
+
+
+def become_buttons(html: str) -> dict[str, dict[str, Any]]:
+    """The "Transform into …" buttons of an organisation's page as Creme sends it: the label each
+    shows → the data its script posts (``subject_id``, ``rtype_id``, ``organisations``)."""
+    buttons: dict[str, dict[str, Any]] = {}
+    for match in _BECOME_BUTTON.finditer(html):
+        body = match.group("body")
+        label = " ".join(re.sub(r"<[^>]+>", " ", body.split("<script", 1)[0]).split())
+        data = _BUTTON_DATA.search(body)
+        buttons[label] = json.loads(data.group("json")).get("data", {}) if data else {}
+    return buttons
 
 
 def parse_amount(shown: str) -> Decimal | None:
@@ -257,29 +277,19 @@ class CremeSales:
     #: database, Django validates them against the 64-bit integer range. (PostgreSQL would say 2**31 - 1.)
     amount_limit = 2**63 - 1
 
-    def __init__(self, page: Page) -> None:
+    def __init__(self, page: Page, arrangement: Arrangement | None = None, known: KnownAddresses | None = None) -> None:
         self.page = page
-        # Detail-page addresses found in this scenario, by name: the adapter lives for one scenario,
-        # in which records are neither renamed nor deleted, so a list search is needed once per name.
-        self._organisations: dict[str, str] = {}
-        self._opportunities: dict[str, str] = {}
+        self.arrangement = arrangement or Arrangement()
+        self.known = known or KnownAddresses()
 
     # -- lookups
 
     def _organisation_url(self, name: str) -> str:
-        if name not in self._organisations:
-            self._organisations[name] = require(
-                ListView(self.page, ORGANISATIONS).find(NAME, name), "organisation", name
-            )
-        return self._organisations[name]
+        found = self.known.find("organisation", name, lambda: ListView(self.page, ORGANISATIONS).find(NAME, name))
+        return require(found, "organisation", name)
 
     def _opportunity_url(self, name: str) -> str | None:
-        if name not in self._opportunities:
-            url = ListView(self.page, OPPORTUNITIES).find(NAME, name)
-            if url is None:
-                return None
-            self._opportunities[name] = url
-        return self._opportunities[name]
+        return self.known.find("opportunity", name, lambda: ListView(self.page, OPPORTUNITIES).find(NAME, name))
 
     def _organisation_page(self, name: str) -> OrganisationPage:
         page = OrganisationPage(self.page)
@@ -300,7 +310,27 @@ class CremeSales:
     # -- customer status
 
     def mark_as(self, organisation: str, status: CustomerStatus) -> None:
-        self._organisation_page(organisation).become(status)
+        if self.arrangement.fast:
+            self._mark_as_over_http(organisation, status)
+        else:
+            self._organisation_page(organisation).become(status)
+
+    def _mark_as_over_http(self, organisation: str, status: CustomerStatus) -> None:
+        # The organisation's page as Creme sends it tells which buttons it offers and what each
+        # posts; the relationship is then posted as the button's own script posts it.
+        url = self._organisation_url(organisation)
+        poster = FormPoster(self.page)
+        data = become_buttons(poster.html(url)).get(STATUS_BUTTONS[status])
+        if data is None:
+            raise ActionRefused(f'Creme offers no "{STATUS_BUTTONS[status]}" button on this organisation')
+        managed = [str(option["value"]) for option in data.get("organisations", [])]
+        if len(managed) != 1:
+            raise LookupError(f"Creme asks which of its {len(managed)} managed organisations the status is towards")
+        poster.action(
+            SAVE_RELATIONS,
+            {"subject_id": str(data["subject_id"]), "predicate_id": str(data["rtype_id"]), "entities": managed[0]},
+            referer=url,
+        )
 
     def statuses(self, organisation: str) -> list[CustomerStatus]:
         return self._organisation_page(organisation).statuses()
@@ -316,6 +346,10 @@ class CremeSales:
         estimated_sales: Decimal | None = None,
         made_sales: Decimal | None = None,
     ) -> None:
+        if self.arrangement.fast:
+            path = self._add_opportunity_over_http(name, target, phase, estimated_sales, made_sales)
+            self.known.remember("opportunity", name, path)
+            return
         form = OpportunityForm(self.page)
         if target is None:
             form.open_new()
@@ -327,7 +361,26 @@ class CremeSales:
         form.set_amounts(estimated_sales=estimated_sales, made_sales=made_sales)
         form.save()
         # Saved: Creme shows the new opportunity's page.
-        self._opportunities[name] = urlsplit(self.page.url).path
+        self.known.remember("opportunity", name, self.page.url)
+
+    def _add_opportunity_over_http(
+        self,
+        name: str,
+        target: str | None,
+        phase: str | None,
+        estimated_sales: Decimal | None,
+        made_sales: Decimal | None,
+    ) -> str:
+        # The form the organisation's "Create a linked opportunity" button opens, target set.
+        path = OPPORTUNITY_ADD
+        if target is not None:
+            path = f"{OPPORTUNITY_ADD}_to/{self._organisation_url(target).rstrip('/').rsplit('/', 1)[-1]}"
+        values = {"name": name}
+        for field, amount in (("estimated_sales", estimated_sales), ("made_sales", made_sales)):
+            if amount is not None:
+                values[field] = _amount_text(amount)
+        poster = FormPoster(self.page, BUSINESS_FIELDS)
+        return poster.submit(path, values, {"sales_phase": phase or FIRST})
 
     def opportunity(self, name: str) -> Opportunity | None:
         url = self._opportunity_url(name)
@@ -371,7 +424,8 @@ class CremeSales:
         if portal.lists_user(full_name):
             return
         first, last = split_name(full_name)
-        portal.create_user(
+        create = UserForms(self.page).create_user if self.arrangement.fast else portal.create_user
+        create(
             username=_username(full_name),
             first_name=first,
             last_name=last,
@@ -388,4 +442,5 @@ class CremeSales:
         portal = UsersPage(self.page)
         portal.open()
         if not portal.lists_team(name):
-            portal.create_team(name, members)
+            create = UserForms(self.page).create_team if self.arrangement.fast else portal.create_team
+            create(name, members)

@@ -14,11 +14,14 @@ from typing import Any, ClassVar, cast
 
 from playwright.sync_api import Locator, Page, Response, expect
 
+from pages.creme.addresses import KnownAddresses
 from pages.creme.customers import CONTACTS, ORGANISATIONS, ContactForm, EntityDetail, OrganisationForm
+from pages.creme.fastpath import EVERY, Arrangement, FormPoster, Values
 from pages.creme.widgets import FIRST_NAME, LAST_NAME, NAME, Dialog, DjangoForm, ListView, exactly
 from signoff.crm import ActionRefused, FormRejected, split_name
 from signoff.crm.users import (
     ACTIONS,
+    Action,
     ConfigurationPage,
     RecordKind,
     RecordRef,
@@ -31,6 +34,10 @@ from signoff.crm.users import (
 
 USERS_PORTAL = "/creme_config/user/portal"
 ROLES_PORTAL = "/creme_config/role/portal"
+#: The forms of the users page's "New user" and "New team" dialogs and of the roles page's wizard.
+USER_ADD = "/creme_config/user/add"
+TEAM_ADD = "/creme_config/team/add"
+ROLE_WIZARD = "/creme_config/role/wizard"
 CONFIGURATION_PATHS: dict[ConfigurationPage, str] = {
     "user management": USERS_PORTAL,
     "role management": ROLES_PORTAL,
@@ -134,6 +141,66 @@ class UsersPage:
         return dict(zip(titles, cells, strict=False))
 
 
+class UserForms:
+    """The users page's dialogs and the role wizard, posted over HTTP: the fast path of a ``Given``.
+
+    The same forms the dialogs show, with the same choices by label and the same refusals, keyed
+    as :class:`UsersPage` and :meth:`CremeUsers.add_role` key them.
+    """
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+
+    def create_user(
+        self,
+        *,
+        username: str,
+        first_name: str,
+        last_name: str,
+        email: str,
+        displayed_name: str,
+        password: str,
+        password_confirmation: str,
+        roles: Iterable[str],
+    ) -> None:
+        values = {
+            "username": username,
+            "first_name": first_name,
+            "last_name": last_name,
+            "email": email,
+            "displayed_name": displayed_name,
+            "password_1": password,
+            "password_2": password_confirmation,
+        }
+        FormPoster(self.page, USER_FIELDS).submit(USER_ADD, values, {"roles": list(roles)})
+
+    def create_team(self, name: str, members: Iterable[str]) -> None:
+        FormPoster(self.page, TEAM_FIELDS).submit(TEAM_ADD, {"username": name}, {"teammates": list(members)})
+
+    def create_role(self, name: str, applications: Iterable[str], scope: Scope, actions: Iterable[Action]) -> None:
+        """The eight steps of the role wizard, as :meth:`CremeUsers.add_role` goes through them."""
+        steps: list[tuple[Values, Values]] = [
+            ({"0-name": name}, {"0-allowed_apps": list(dict.fromkeys(applications))}),
+            ({}, {}),  # administrated applications: none
+            ({}, {"2-creatable_ctypes": EVERY}),
+            ({}, {"3-listable_ctypes": EVERY}),
+            ({}, {}),  # exportable resources: none
+            ({}, {}),  # special permissions: none
+            ({f"6-can_{action}": "on" for action in actions if action != "view"}, {"6-set_type": SCOPE_LABELS[scope]}),
+            ({}, {}),
+        ]
+        try:
+            FormPoster(self.page).wizard(ROLE_WIZARD, steps)
+        except FormRejected as rejection:
+            # Wizard steps prefix their fields with the step number, as the dialog reports them.
+            raise FormRejected(
+                {
+                    CremeUsers.ROLE_FIELDS.get(bare, bare): message
+                    for bare, message in ((re.sub(r"^\d+-", "", key), text) for key, text in rejection.errors.items())
+                }
+            ) from None
+
+
 class RolesPage:
     """``/creme_config/role/portal``: one row per role, with its applications and credentials."""
 
@@ -169,15 +236,21 @@ class CremeUsers:
     #: The role wizard's fields → business names.
     ROLE_FIELDS: ClassVar[dict[str, str]] = {"allowed_apps": "modules"}
 
-    def __init__(self, page: Page) -> None:
+    def __init__(self, page: Page, arrangement: Arrangement | None = None, known: KnownAddresses | None = None) -> None:
         self.page = page
+        self.arrangement = arrangement or Arrangement()
+        self.known = known or KnownAddresses()
 
     # -- user accounts
 
     def add_user(self, user: User, password_confirmation: str | None = None) -> None:
-        portal = UsersPage(self.page)
-        portal.open()
-        portal.create_user(
+        if self.arrangement.fast:
+            create = UserForms(self.page).create_user
+        else:
+            portal = UsersPage(self.page)
+            portal.open()
+            create = portal.create_user
+        create(
             username=user.username,
             first_name=user.first_name,
             last_name=user.last_name,
@@ -234,6 +307,10 @@ class CremeUsers:
     # -- roles
 
     def add_role(self, role: Role) -> None:
+        if self.arrangement.fast:
+            applications = [self._application(module) for module in role.modules]
+            UserForms(self.page).create_role(role.name, applications, role.scope, role.actions)
+            return
         portal = RolesPage(self.page)
         portal.open()
         wizard = Dialog.opened_by(portal.new_role, self.ROLE_FIELDS)
@@ -294,6 +371,9 @@ class CremeUsers:
     # -- teams
 
     def add_team(self, team: Team) -> None:
+        if self.arrangement.fast:
+            UserForms(self.page).create_team(team.name, team.members)
+            return
         portal = UsersPage(self.page)
         portal.open()
         portal.create_team(team.name, team.members)
@@ -310,16 +390,20 @@ class CremeUsers:
     # -- records and their owners
 
     def add_record(self, kind: RecordKind, name: str, owner: str) -> RecordRef:
-        form = self._record_form(kind)
-        form.open_new()
-        if kind == "contact":
-            first, last = split_name(name)
-            form.fill(first_name=first, last_name=last)
+        first, last = split_name(name)
+        values = {"first_name": first, "last_name": last} if kind == "contact" else {"name": name}
+        if self.arrangement.fast:
+            new = ContactForm.new_path() if kind == "contact" else OrganisationForm.NEW_PATH
+            address = FormPoster(self.page).submit(new, values, {"user": owner})
         else:
-            form.fill(name=name)
-        self._choose_owner(form, owner)
-        form.save()
-        return RecordRef(kind, name, self.page.url)
+            form = self._record_form(kind)
+            form.open_new()
+            form.fill(**values)
+            self._choose_owner(form, owner)
+            form.save()
+            address = self.page.url
+        self.known.remember(kind, (first, last) if kind == "contact" else name, address)
+        return RecordRef(kind, name, address)
 
     def find_record(self, kind: RecordKind, name: str) -> RecordRef | None:
         row = self._list_row(kind, name)
