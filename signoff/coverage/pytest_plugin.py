@@ -68,6 +68,8 @@ PROPERTY_FEATURE = "feature"
 PROPERTY_SCENARIO = "scenario"
 PROPERTY_LOCATION = "scenario_location"
 PROPERTY_PENDING_TAG = "pending_tag"
+#: Each step of the scenario as the feature wrote it (keyword and text, the feature's language).
+PROPERTY_STEP = "scenario_step"
 #: The browser a scenario runs in (pytest-playwright's ``browser_name`` parameter).
 PROPERTY_BROWSER = "browser"
 #: On a report only: the phase (its value) failed because the kit could not perform a step.
@@ -102,6 +104,8 @@ class _Record:
     outcome: Outcome | None = None
     #: The first failure's message, for the functional area's findings.
     message: str = ""
+    #: The scenario's steps, for the functional area's findings (steps to reproduce).
+    steps: tuple[str, ...] = ()
     browser: str = ""
 
     def add(self, when: str, outcome: str) -> None:
@@ -353,6 +357,9 @@ class CoveragePlugin:
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_bdd_before_scenario(self, request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
+        # Through user_properties, so that they reach the controller from a pytest-xdist worker.
+        for step in getattr(scenario, "steps", ()):
+            request.node.user_properties.append((PROPERTY_STEP, f"{step.keyword} {step.name}"))
         try:
             import allure
         except ImportError:  # Allure is optional for coverage
@@ -396,6 +403,8 @@ class CoveragePlugin:
         if report.failed and not record.message:
             crash = getattr(report.longrepr, "reprcrash", None)
             record.message = str(getattr(crash, "message", "") or report.longreprtext[-2000:])
+        if not record.steps:
+            record.steps = tuple(str(value) for name, value in properties if name == PROPERTY_STEP)
 
     # ----------------------------------------------------------------------- end of the run
 
@@ -461,6 +470,7 @@ class CoveragePlugin:
                 report_dir,
                 results_dir=Path(results) if results else None,
                 messages={nodeid: record.message for nodeid, record in self.records.items() if record.message},
+                steps={nodeid: record.steps for nodeid, record in self.records.items() if record.steps},
                 complete=settings.gate,
             )
             write_area_result(report_dir, result)

@@ -41,10 +41,12 @@ def functional_result(
     *,
     results_dir: Path | None = None,
     messages: Mapping[str, str] | None = None,
+    steps: Mapping[str, tuple[str, ...]] | None = None,
     complete: bool = True,
 ) -> AreaResult:
     """The functional area's result of a run; copies failure screenshots under ``report_dir``."""
     messages = messages or {}
+    steps = steps or {}
     records = latest_by_scenario(read_results(results_dir)) if results_dir is not None else {}
     points_of: dict[str, list[PointCoverage]] = {}
     scenarios: dict[str, ScenarioResult] = {}
@@ -62,7 +64,15 @@ def functional_result(
         points = points_of.get(scenario_id, [])
         record = records.get((scenario.feature, scenario.name))
         findings.append(
-            _scenario_finding(scenario, points, record, messages.get(scenario_id, ""), report_dir, results_dir)
+            _scenario_finding(
+                scenario,
+                points,
+                record,
+                messages.get(scenario_id, ""),
+                steps.get(scenario_id, ()),
+                report_dir,
+                results_dir,
+            )
         )
 
     overall = report.overall
@@ -123,15 +133,17 @@ def _scenario_finding(
     points: list[PointCoverage],
     record: ScenarioRecord | None,
     message: str,
+    written_steps: tuple[str, ...],
     report_dir: Path,
     results_dir: Path | None,
 ) -> Finding:
     unchecked = scenario.outcome == "could_not_check"
     failed_step = ""
-    steps: tuple[str, ...] = ()
+    # The steps as the feature wrote them; the Allure record's, when it has them, are the same words.
+    steps: tuple[str, ...] = written_steps
     evidence: list[str] = []
     if record is not None:
-        steps = tuple(step.name for step in record.steps)
+        steps = tuple(step.name for step in record.steps) or steps
         message = message or record.message
         failed_step = next((step.name for step in record.steps if step.status in ("failed", "broken")), "")
         shots = [attachment for step, attachment in record.screenshots() if attachment.name.startswith("failed")]
