@@ -122,3 +122,18 @@ def test_manual_needs_a_green_run_with_screenshots(tmp_path: Path, allure_result
         path.unlink()
     with pytest.raises(SignoffError, match="no screenshot after the steps"):
         build_manual(allure_results, tmp_path / "out", pdf=False)
+
+
+def test_manual_command_from_recorded_results(
+    allure_results: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from signoff import cli
+
+    plan = tmp_path / "acceptance.toml"
+    plan.write_text(f'[run]\nreport_dir = "{tmp_path / "reports"}"\n')
+    assert cli.main(["--plan", str(plan), "manual", "--from-results", str(allure_results), "--no-pdf"]) == 0
+    assert (tmp_path / "reports" / "manual" / "manual.html").is_file()
+    assert "user manual:" in capsys.readouterr().err
+    assert cli.main(["--plan", str(plan), "manual", "--from-results", str(tmp_path / "none"), "--no-pdf"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no Allure results" in err
