@@ -449,10 +449,11 @@ def specificity(text: str) -> int:
 
 
 class _Elsewhere(Phrase):
-    """A phrasing registered with pytest-bdd for a keyword type it was not declared for.
+    """A phrasing as registered with pytest-bdd, under each keyword type.
 
     It matches only where :func:`matching` says the step means it, so that pytest-bdd, which looks
-    a step up among the definitions of its own type, picks what ``signoff check`` picked.
+    a step up among the definitions of its own type, picks what ``signoff check`` picked (the
+    keyword written, then the more specific phrasing).
     """
 
     def __init__(self, text: str, bound_type: StepType, function: Callable[..., Any]) -> None:
@@ -476,10 +477,13 @@ def _binder(step_type: StepType) -> Callable[..., Callable[[F], F]]:
                 phrase = Phrase(text)
                 _REGISTRY.append(Phrasing(step_type, text, function, language_of(text), phrase))
                 # Registered under all three types, so that pytest-bdd finds it after any keyword;
-                # the step keeps the type its keyword gave it. stacklevel=2: pytest-bdd registers
-                # the step fixture in the module that called us, one frame above this decorator.
+                # the step keeps the type its keyword gave it. Under every type it matches only
+                # where :func:`matching` says the step means it (the keyword and the more specific
+                # phrasing decide), so pytest-bdd picks what ``signoff check`` picked.
+                # stacklevel=2: pytest-bdd registers the step fixture in the module that called
+                # us, one frame above this decorator.
                 for bound_type in STEP_TYPES:
-                    parser = phrase if bound_type == step_type else _Elsewhere(text, bound_type, function)
+                    parser = _Elsewhere(text, bound_type, function)
                     bind = getattr(pytest_bdd, bound_type)
                     bind(parser, target_fixture=target_fixture, stacklevel=2)(function)
             return function

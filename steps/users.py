@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from signoff.crm import CRM, split_name
+from signoff.crm import CRM, join_name, split_name
 from signoff.crm.users import ACTIONS, Action, ConfigurationPage, RecordKind, RecordRef, Role, Scope, Team, User
 from signoff.targets.base import Credentials, Target
 from signoff.vocabulary import closed_set, given, then, when
@@ -298,8 +298,12 @@ def user_exists_with_name(crm: CRM, username: str, full_name: str) -> None:
     """The user exists and is shown with that name."""
     account = crm.users.user(username)
     assert account is not None, f'no user "{username}" in the CRM'
-    shown = f"{account.first_name} {account.last_name}"
-    assert shown == full_name, f'the user "{username}" is shown as {shown!r}, not {full_name!r}'
+    # Compared by the two parts of the name rule: "欧阳 娜娜" is first name 娜娜, last name 欧阳.
+    shown = join_name(account.first_name, account.last_name)
+    assert (account.first_name, account.last_name) == split_name(full_name), (
+        f'the user "{username}" is shown as {shown!r} (first name {account.first_name!r}, '
+        f"last name {account.last_name!r}), not {full_name!r}"
+    )
 
 
 @then("that user exists with the full user name", "该用户以完整的用户名保存")

@@ -35,7 +35,7 @@ from pages.creme.screens import CremeScreens
 from pages.creme.security import CremeSecurity
 from pages.creme.sign_in_page import SignInPage
 from pages.creme.users import CremeUsers
-from pages.creme.widgets import ListView, require
+from pages.creme.widgets import ListView, person_named, person_shown, require
 from signoff.crm import Contact, Organisation, join_name, split_name
 from signoff.targets.base import Credentials
 
@@ -208,12 +208,15 @@ class CremeCustomers:
     def trash(self) -> list[str]:
         page = TrashPage(self.page)
         page.open()
-        return page.names()
+        # Creme lists a person first name first ("德华 刘"): the name by the kit's rule goes too.
+        names = page.names()
+        return names + [person_named(name) for name in names if person_named(name) not in names]
 
     def restore(self, name: str) -> None:
         page = TrashPage(self.page)
         page.open()
-        page.restore(name)
+        shown = page.names()
+        page.restore(name if name in shown or person_shown(name) not in shown else person_shown(name))
 
 
 class CremeCRM:

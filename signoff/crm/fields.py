@@ -62,8 +62,8 @@ class BusinessField:
 
 _FIELDS: Final[tuple[BusinessField, ...]] = (
     BusinessField("name", "name", "名称", ("company name", "公司名称")),
-    BusinessField("first_name", "first name", "名", ("given name",)),
-    BusinessField("last_name", "last name", "姓", ("family name", "surname")),
+    BusinessField("first_name", "first name", "名", ("given name", "名字")),
+    BusinessField("last_name", "last name", "姓", ("family name", "surname", "姓氏")),
     BusinessField("full_name", "full name", "姓名"),
     BusinessField("job_title", "job title", "职位", ("position",)),
     BusinessField("phone", "phone", "电话", ("phone number", "telephone", "电话号码"), kind="phone"),

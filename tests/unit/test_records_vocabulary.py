@@ -200,3 +200,34 @@ def test_the_record_slot_takes_only_record_types() -> None:
     # "meeting" is no record type: the activity steps' own phrasing is the only one that fits.
     found = matching("then", 'the meeting "Kick-off" has the participants "Ada Lovelace"')
     assert {p.function.__name__ for p in found} == {"has_participants"}
+
+
+SPECIFIC_CONFTEST = """
+from signoff.vocabulary import then
+
+pytest_plugins = ["signoff.pytest_plugin"]
+
+
+@then('the gadget "{name}" has the {field} "{value}"')
+def general(name, field, value):
+    raise AssertionError("the general phrasing ran")
+
+
+@then('the gadget "{name}" has the colour "{value}"')
+def specific(name, value):
+    assert value == "red"
+"""
+
+
+def test_a_run_takes_the_more_specific_phrasing_too(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(SPECIFIC_CONFTEST)
+    pytester.mkdir("features")
+    (pytester.path / "features" / "g.feature").write_text(
+        'Feature: G\n  Scenario: S\n    Then the gadget "x" has the colour "red"\n'
+        '    And the gadget "x" has the weight "1"\n',
+        encoding="utf-8",
+    )
+    result = pytester.runpytest_subprocess("features", "-p", "no:cacheprovider", "-p", "no:randomly")
+    result.assert_outcomes(failed=1)
+    # The specific step passed; the second step went to the general phrasing.
+    result.stdout.fnmatch_lines(["*the general phrasing ran*", '*And the gadget "x" has the weight "1"*'])
