@@ -3,6 +3,7 @@
 Run (under the shared lock: it starts Creme and a browser)::
 
     flock /tmp/signoff-crm.lock .venv/bin/python bench/bench_data.py [--rows 1000 5000] [--format csv]
+    .venv/bin/python bench/bench_data.py --compare-only [--rows 1000 5000]   # the kit's share alone
 
 For each size: a generated contact file (the plan's seed) is imported through Creme's import
 screens (upload, mapping, job, result page) and the list exported as CSV through its own download,
@@ -27,7 +28,10 @@ sys.path.insert(0, str(ROOT))
 
 from pages.creme.data import CremeData  # noqa: E402
 from signoff import browsers  # noqa: E402
+from signoff.data.compare import compare  # noqa: E402
+from signoff.data.dataset import generate  # noqa: E402
 from signoff.data.exchange import compare_export, export_from, generated_file, import_into  # noqa: E402
+from signoff.data.formats import read, write  # noqa: E402
 from signoff.data.plan import DataSection  # noqa: E402
 from signoff.plan import load_plan  # noqa: E402
 from signoff.targets.creme import EmbeddedCreme  # noqa: E402
@@ -38,10 +42,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, nargs="+", default=[1000, 5000], help="file sizes (contacts)")
     parser.add_argument("--format", default="csv", choices=("csv", "xlsx"), help="file and export format")
     parser.add_argument("--home", default=os.environ.get("SIGNOFF_HOME") or str(ROOT / ".signoff"))
+    parser.add_argument(
+        "--compare-only",
+        action="store_true",
+        help="no CRM, no browser (no lock needed): time writing, reading and comparing a file with itself",
+    )
     args = parser.parse_args(argv)
     plan = load_plan(ROOT / "acceptance.toml")
     section = plan.section("data", DataSection)
     print(f"cores: {os.cpu_count()}   load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    if args.compare_only:
+        return compare_only(section, args.rows, args.format)
     target = EmbeddedCreme(Path(args.home), label="bench-data")
     try:
         target.start(pristine=True)
@@ -84,6 +95,31 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         target.stop()
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    return 0
+
+
+def compare_only(section: DataSection, sizes: list[int], fmt: str) -> int:
+    """The kit's own share: generate, write, read back and compare, for each size (one cell changed)."""
+    for rows in sizes:
+        started = time.perf_counter()
+        dataset = generate("contact", rows, section.seed)
+        generated = time.perf_counter() - started
+        started = time.perf_counter()
+        content = write(dataset, fmt)
+        written = time.perf_counter() - started
+        started = time.perf_counter()
+        table = read(content, f"file.{fmt}")
+        back = [dict(zip(dataset.columns, row, strict=True)) for row in table.rows]
+        back[rows // 2] = {**back[rows // 2], "phone": "changed"}
+        read_back = time.perf_counter() - started
+        started = time.perf_counter()
+        comparison = compare(dataset.rows, back, key=dataset.key, fields=dataset.columns, stage="exported")
+        compared = time.perf_counter() - started
+        print(
+            f"{rows:>6} rows ({len(content) / 1e6:.2f} MB {fmt}): generate {generated * 1000:7.1f} ms   "
+            f"write {written * 1000:6.1f} ms   read {read_back * 1000:7.1f} ms   compare {compared * 1000:6.1f} ms   "
+            f"({len(comparison.mismatches)} mismatch found)"
+        )
     return 0
 
 
