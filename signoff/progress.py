@@ -55,8 +55,9 @@ class Progress:
 
     # -- totals: collected here, or by the xdist workers
 
-    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
-        self.total = sum(1 for item in items if _is_scenario(item.nodeid))
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        # After every plugin has selected (-k, -m, a shard): what will run, not what was found.
+        self.total = sum(1 for item in session.items if _is_scenario(item.nodeid))
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_xdist_node_collection_finished(self, node: object, ids: list[str]) -> None:

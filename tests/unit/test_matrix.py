@@ -167,6 +167,9 @@ def test_the_merged_shards_give_the_outcome_of_one_run(project: pytest.Pytester,
     ran = [sum(r.parseoutcomes().get("passed", 0) for r in [result]) for result in shard_runs]
     assert sum(ran) == whole.parseoutcomes()["passed"] == 14
     assert all(count > 0 for count in ran), ran
+    # Each shard's progress counts what it runs, not what was collected.
+    for count, result in zip(ran, shard_runs, strict=True):
+        assert any(line.startswith(f"[{count}/{count}] ") for line in result.outlines), result.outlines[-20:]
     # A shard is a slice: its coverage is reported but not gated (the merge judges the whole).
     assert all(result.ret == 0 for result in shard_runs)
 
