@@ -207,7 +207,10 @@ def merge_runs(
             + (" ..." if len(broken) > 5 else "")
         )
     reasons += [f"coverage: {reason}" for reason in coverage.verdict.reasons]
-    reasons += [f"UX: {reason}" for reason in ux_reasons] if ux_passed is False else []
+    if ux_passed is False:
+        # Each of the scorecard's reasons is in verdict.json and the scorecard; the line says how many.
+        shown = "; ".join(ux_reasons[:3]) + (f"; and {len(ux_reasons) - 3} more" if len(ux_reasons) > 3 else "")
+        reasons.append(f"UX: {shown}")
 
     results = 0
     if result_dirs:
