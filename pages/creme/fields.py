@@ -21,7 +21,7 @@ from typing import Final, Literal
 
 from signoff.crm.fields import RECORD_FIELDS, RecordType
 
-Entry = Literal["text", "select", "date"]
+Entry = Literal["text", "select", "date", "record"]
 
 
 @dataclass(frozen=True)
@@ -30,11 +30,16 @@ class CremeField:
 
     #: The form field's name (``#id_<form>`` on the page, the key of a posted form).
     form: str
-    #: How a value is entered: typed, or chosen from a ``<select>`` by its label.
+    #: How a value is entered: typed, chosen from a ``<select>`` by its label, or a link to another
+    #: record (an employer, a target) that the customers and sales adapters set when they create it.
     entry: Entry = "text"
     #: The list view column that shows it by default (``regular_field-...``), if any.
     column: str | None = None
 
+
+#: The relations Creme lists as columns: a contact's employer, an opportunity's target.
+EMPLOYER = "relation-persons-subject_employed_by"
+TARGET = "relation-opportunities-subject_targets_orga"
 
 _ADDRESS: Final[dict[str, CremeField]] = {
     "address": CremeField("billing_address-address"),
@@ -58,6 +63,7 @@ FIELDS: Final[dict[RecordType, dict[str, CremeField]]] = {
         "first_name": CremeField("first_name", column="regular_field-first_name"),
         "last_name": CremeField("last_name", column="regular_field-last_name"),
         "job_title": CremeField("full_position"),
+        "organisation": CremeField(EMPLOYER, "record", column=EMPLOYER),
         "phone": CremeField("phone", column="regular_field-phone"),
         "mobile": CremeField("mobile"),
         "fax": CremeField("fax"),
@@ -70,6 +76,7 @@ FIELDS: Final[dict[RecordType, dict[str, CremeField]]] = {
     },
     "opportunity": {
         "name": CremeField("name", column="regular_field-name"),
+        "target": CremeField(TARGET, "record", column=TARGET),
         "sales_phase": CremeField("sales_phase", "select", column="regular_field-sales_phase"),
         "estimated_sales": CremeField("estimated_sales"),
         "made_sales": CremeField("made_sales"),

@@ -21,7 +21,7 @@ from pages.creme.fields import LIST_PATHS, NAME_COLUMNS, business_key, creme_fie
 from pages.creme.sales import CremeSales
 from pages.creme.widgets import DjangoForm, ListView, cell_text, require, screen_messages
 from signoff.crm import FormRejected, join_name, split_name
-from signoff.crm.fields import RecordType
+from signoff.crm.fields import FIELDS, RecordType, entered
 from signoff.crm.records import with_name_parts
 
 #: Creme's creation form of each record type it can create here.
@@ -78,7 +78,7 @@ class CremeRecords:
                 f"the Creme adapter adds no {record_type} from a table; use the {record_type} steps (signoff steps)"
             )
         employer = values.pop("organisation", None) if record_type == "contact" else None
-        fields = {key: value for key, value in values.items()}
+        fields = {key: entered(FIELDS[key], value) for key, value in values.items()}
         entries = {key: creme_field(record_type, key) for key in fields}
         if all(entry.entry != "select" for entry in entries.values()):
             creme = {entries[key].form: value for key, value in fields.items()}
@@ -148,16 +148,22 @@ class CremeRecords:
                 values[key] = join_name(shown.get("first_name", ""), shown.get("last_name", ""))
             elif key == "organisation" and record_type == "contact":
                 values[key] = employer or ""
-            else:
+            elif creme_field(record_type, key).entry != "record":
                 values[key] = shown.get(creme_field(record_type, key).form, "").strip()
+        if "target" in keys and record_type == "opportunity":
+            # The target is a relation, shown on the opportunity's own page.
+            opportunity = self.sales.opportunity(name)
+            values["target"] = opportunity.target if opportunity else ""
         return values
 
     # -- change
 
     def change(self, record_type: RecordType, name: str, changes: Mapping[str, str]) -> None:
         fields = with_name_parts(changes) if record_type == "contact" else dict(changes)
-        if "organisation" in fields:
-            raise LookupError("the Creme adapter does not change a contact's organisation from a field")
+        fields = {key: entered(FIELDS[key], value) for key, value in fields.items()}
+        linked = [key for key in fields if creme_field(record_type, key).entry == "record"]
+        if linked:
+            raise LookupError(f"the Creme adapter does not change the {linked[0]} of a {record_type} from a field")
         for key in fields:
             creme_field(record_type, key)  # says what is supported before opening anything
         self.page.goto(self._edit_url(record_type, name))

@@ -212,6 +212,15 @@ def value_problem(field: BusinessField, value: str) -> str | None:
     return None
 
 
+def entered(field: BusinessField, value: str) -> str:
+    """``value`` as a form takes it: an amount or a percentage as a plain number (12,500 → 12500, 10% → 10)."""
+    if field.kind in ("amount", "percent") and value.strip():
+        number = _number(value)
+        if number is not None:
+            return format(number, "f")
+    return value
+
+
 def same_value(field: BusinessField, expected: str, shown: str) -> bool:
     """Whether the CRM shows ``expected`` for ``field``: amounts and percentages by number, the rest exactly.
 
