@@ -37,7 +37,7 @@ from playwright.sync_api import Page, expect
 
 from pages.creme.fastpath import FormPoster
 from pages.creme.fields import FIELDS, LIST_PATHS
-from pages.creme.widgets import Dialog, ListView
+from pages.creme.widgets import Dialog, ListView, screen_messages
 from signoff.crm.data import ExportedFile, ExportFormat, ImportResult, Refusal
 from signoff.crm.fields import RecordType
 
@@ -107,6 +107,10 @@ def _cell(form: str) -> str:
     return "regular_field-" + form.replace("billing_address-", "billing_address__")
 
 
+class FileRefused(Exception):
+    """Creme refused the uploaded file at the first step (it cannot read it); the message is Creme's."""
+
+
 class ImportScreens:
     """The two steps of Creme's mass import and its job page."""
 
@@ -116,7 +120,12 @@ class ImportScreens:
 
     def run(self, record_type: RecordType, file_name: str, content: bytes, columns: Mapping[str, int]) -> ImportResult:
         self._open(record_type)
-        self._upload(file_name, content)
+        try:
+            self._upload(file_name, content)
+        except FileRefused as refused:
+            return ImportResult(
+                status="file refused", finished=True, created=0, updated=0, lines=-1, file_refusal=str(refused)
+            )
         self._map(record_type, columns)
         return self._result()
 
@@ -136,7 +145,13 @@ class ImportScreens:
         dialog.save("Save the document")
         self.page.locator("#id_has_header").check()
         self.page.get_by_role("button", name="Import this file").click()
-        expect(self.page.locator("select.csv_col_select").first).to_be_visible(timeout=60_000)
+        # Either the column mapping, or the upload form again with Creme's reason for refusing the
+        # file ("Error reading document: 'utf-8' codec can't decode ..." for a file it cannot read).
+        mapping = self.page.locator("select.csv_col_select").first
+        refusal = self.page.locator(".errorlist li, .global-error").first
+        expect(mapping.or_(refusal)).to_be_visible(timeout=60_000)
+        if not mapping.is_visible():
+            raise FileRefused("; ".join(screen_messages(self.page)) or refusal.inner_text().strip())
 
     def _map(self, record_type: RecordType, columns: Mapping[str, int]) -> None:
         wanted = {
@@ -214,12 +229,7 @@ class ListDownload:
 
     def download(self, record_type: RecordType, fmt: ExportFormat, fields: Sequence[str], search: str) -> ExportedFile:
         keys = [key for key in _DATA_FIELDS[record_type] if key in fields or key == "email"]
-        view = self._ensure_view(record_type, keys)
-        listing = ListView(self.page, LIST_PATHS[record_type])
-        listing.open_unsearched()
-        selector = self.page.locator("select.list-views-selector")
-        if selector.locator("option:checked").inner_text().strip() != view:
-            listing._reloading(lambda: selector.select_option(label=view))
+        listing = self.open_view(record_type, keys)
         if search:
             listing.quick_search(_cell(FIELDS[record_type]["email"].form), search)
         # The list's "Download" action (not "Download header", which has the header only).
@@ -237,6 +247,17 @@ class ListDownload:
         if search:
             listing.open_unsearched()
         return ExportedFile(name=download.suggested_filename, content=content, columns=tuple(keys))
+
+    def open_view(self, record_type: RecordType, keys: Sequence[str]) -> ListView:
+        """The list, unsearched, showing the view made of ``keys`` (Creme keeps the choice per session)."""
+        view = self._ensure_view(record_type, keys)
+        listing = ListView(self.page, LIST_PATHS[record_type])
+        listing.open_unsearched()
+        selector = self.page.locator("select.list-views-selector")
+        if selector.locator("option:checked").inner_text().strip() != view:
+            # The list view's own wait for its reload (as pages/creme/records.py does).
+            listing._reloading(lambda: selector.select_option(label=view))
+        return listing
 
     def _ensure_view(self, record_type: RecordType, keys: Sequence[str]) -> str:
         name = _VIEW_NAME.format(record_type=record_type) + " " + "-".join(keys)[:40]
@@ -259,7 +280,8 @@ class StoredValues:
     def read(self, record_type: RecordType, keys: Sequence[str], fields: Sequence[str]) -> list[dict[str, str]]:
         email_column = _cell(FIELDS[record_type]["email"].form)
         found: list[dict[str, str]] = []
-        listing = ListView(self.page, LIST_PATHS[record_type])
+        # A list view with the email column: the default one of a record type may not show it.
+        listing = ListDownload(self.page).open_view(record_type, ["email"])
         for key in keys:
             listing.open()
             listing.quick_search(email_column, key)

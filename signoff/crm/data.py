@@ -41,6 +41,8 @@ class ImportResult:
     refused: tuple[Refusal, ...] = ()
     #: The CRM's summary sentence(s), shown in the report as they are.
     message: str = ""
+    #: Why the CRM refused the whole file before importing any row (it cannot read it), in its words.
+    file_refusal: str = ""
 
 
 @dataclass(frozen=True)

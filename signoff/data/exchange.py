@@ -44,6 +44,9 @@ class DataScenario:
         """The CRM's refusals matched to the file's rows by the key cell (key → reason)."""
         if self.result is None:
             return {}
+        if self.result.file_refusal:
+            # The CRM refused the file as a whole: every row is refused, with that reason.
+            return {row[self.dataset.key]: self.result.file_refusal for row in self.dataset.rows}
         index = self.dataset.columns.index(self.dataset.key)
         refused: dict[str, str] = {}
         for refusal in self.result.refused:
@@ -55,6 +58,8 @@ class DataScenario:
         if self.result is None:
             return "not imported"
         result = self.result
+        if result.file_refusal:
+            return f"the CRM refused the file ({self.fmt}, {len(self.dataset.rows)} rows): {result.file_refusal}"
         return (
             f"{result.status}: {result.created} created, {result.updated} updated, "
             f"{len(result.refused)} refused, {result.lines if result.lines >= 0 else '?'} lines read "
@@ -114,6 +119,8 @@ def export_from(crm_data: DataExchange, scenario: DataScenario, fmt: str) -> Exp
 
 def exported_rows(exported: ExportedFile) -> list[dict[str, str]]:
     """The exported file's rows by business field key (columns as the adapter named them)."""
+    if not exported.content.strip():
+        return []  # an empty list may download as an empty file
     table = formats.read(exported.content, exported.name)
     return [
         {key: (row[i] if i < len(row) else "") for i, key in enumerate(exported.columns) if key} for row in table.rows
@@ -161,7 +168,9 @@ def compare_stored(
 ) -> Comparison:
     """The file against the stored values of a sample of records, read from their own pages."""
     dataset = scenario.dataset
-    stored = crm_data.stored_records(dataset.record_type, keys, dataset.columns)
+    refused_file = scenario.result is not None and bool(scenario.result.file_refusal)
+    # A file the CRM refused as a whole stored nothing: no record page to open.
+    stored = [] if refused_file else crm_data.stored_records(dataset.record_type, keys, dataset.columns)
     fields = [column for column in dataset.columns if not stored or column in stored[0]]
     comparison = compare(
         dataset.rows,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,8 @@ class MemoryData:
         return ("%Y-%m-%d",)
 
     def import_file(self, record_type, file_name, content, columns):
+        if content.startswith(b"\\xff\\xfe"):
+            return ImportResult("file refused", True, 0, 0, -1, file_refusal="Error reading document: not UTF-8")
         table = read(content, file_name)
         refused = []
         for cells in table.rows:
@@ -143,3 +146,26 @@ def test_a_crm_that_trims_spaces_fails_and_the_report_says_so(
     assert kinds == {"whitespace"}
     summary = json.loads((pytester.path / "out" / "data" / "summary.json").read_text())
     assert "data:exported:contact:last_name:whitespace" in {f["key"] for f in summary["findings"]}
+
+
+BAD_INPUT = """\
+Feature: Data
+  @FP-DAT-001
+  Scenario: A file in an encoding the CRM may not read
+    Given a customer file of 20 contacts with tricky values as UTF-16 CSV
+    When I import the file into the contacts
+    And I export the contact list as CSV
+    Then the import reports every refused row with its reason
+    And the CRM refuses the file or keeps every field
+"""
+
+
+def test_a_file_the_crm_refuses_as_a_whole_is_reported_not_a_failure_of_the_kit(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys.modules[__name__], "FEATURE", BAD_INPUT)
+    result = run(pytester, monkeypatch, "UTF-16 CSV", trims=False)
+    assert result.ret == 0, result.stdout.str()
+    check = report(pytester)["checks"][0]
+    assert check["import_summary"].startswith("the CRM refused the file (csv-utf16, 20 rows): Error reading document")
+    assert len(check["comparison"]["refused"]) == 20 and not check["comparison"]["unexpected_refusals"]
