@@ -105,3 +105,9 @@ Feature: Records by their business fields
       | first name | email                  |
       | Nameless   | nameless@example.test  |
     Then I am told that the last name is required
+
+  @FP-AUTH-002 @error-case
+  Scenario: The CRM's own words are checked, whole or in part
+    Given I am not signed in
+    When I sign in as the administrator with the password "not-the-password"
+    Then I am told "correct username and password"

@@ -364,7 +364,8 @@ _MESSAGES_JS = """() => {
     const shown = (el) => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
     const texts = [];
     const selectors = ['.errorlist li', '.ui-dialog .ui-creme-dialog-frame', '.ui-dialog .ui-dialog-content',
-                       '.messages li', '[role=alert]', '.global-error', '.help-block.error'];
+                       '.messages li', '[role=alert]', '.global-error', '.help-block.error',
+                       '.non-field-errors', 'p.errornote'];
     for (const el of document.querySelectorAll(selectors.join(','))) {
         const text = el.innerText.replace(/\\s+/g, ' ').trim();
         if (text && shown(el) && !texts.includes(text)) texts.push(text);
