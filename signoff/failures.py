@@ -12,6 +12,7 @@ developers.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,7 +83,12 @@ def business_message(error: BaseException) -> str:
 
 def save_screenshot(folder: Path, nodeid: str, png: bytes) -> Path:
     """Write the screenshot of a failed step under ``folder``; the file's path."""
-    name = re.sub(r"[^\w.]+", "-", nodeid).strip("-")[-120:] or "scenario"
+    # "<feature file>-<scenario's test>[browser]": readable, distinct per file, scenario and browser;
+    # a long one keeps its start and end around a short digest of the whole.
+    path, _, test = nodeid.partition("::")
+    name = re.sub(r"[^\w.]+", "-", f"{Path(path).name.removesuffix('.feature')}-{test}").strip("-") or "scenario"
+    if len(name) > 120:
+        name = f"{name[:80]}-{hashlib.sha1(name.encode()).hexdigest()[:8]}-{name[-30:]}"
     return write_atomically(folder / f"{name}.png", png)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from signoff.failures import FailedStep, business_message, readable
+from signoff.failures import FailedStep, business_message, readable, save_screenshot
 
 CONFTEST = """
 import pytest
@@ -91,7 +91,7 @@ def test_a_failed_step_reads_as_the_analyst_wrote_it(
             "Scenario: A contact's phone is kept exactly",
             'Step: Then the contact "Li Lei" shows: (line 4)',
             "  | phone | 0086-10-12345678 |",
-            "Screenshot: */reports/screenshots/*contacts.feature-test_a_contacts_phone_is_kept_exactly*.png",
+            "Screenshot: */reports/screenshots/contacts-test_a_contacts_phone_is_kept_exactly*.png",
         ]
     )
     result.stdout.fnmatch_lines(
@@ -101,7 +101,7 @@ def test_a_failed_step_reads_as_the_analyst_wrote_it(
             "场景: 联系人电话原样保存",
             '步骤: 那么 联系人"李雷"显示： (第5行)',
             "  | phone | 0086-10-12345678 |",
-            "截图: */reports/screenshots/*test_联系人电话原样保存*.png",
+            "截图: */reports/screenshots/contacts.zh-test_联系人电话原样保存*.png",
         ]
     )
     # pytest's short summary line starts with the business message.
@@ -131,3 +131,10 @@ def test_the_message_drops_pytest_s_rewritten_assertion() -> None:
 def test_without_a_page_the_text_says_there_is_no_screenshot(tmp_path: Path) -> None:
     failed = FailedStep("Contacts", "features/c.feature", "en", "S", "Then ", "x", 3, (), "boom", None)
     assert readable(failed).splitlines()[-1] == "Screenshot: none (no page was open)"
+
+
+def test_a_long_scenario_name_keeps_its_start_and_end(tmp_path: Path) -> None:
+    nodeid = "features/data/import.feature::test_" + "x" * 200 + "[chromium]"
+    path = save_screenshot(tmp_path, nodeid, b"png")
+    assert path.name.startswith("import-test_xxx") and path.name.endswith("xxx-chromium.png")
+    assert len(path.name) < 130 and path.read_bytes() == b"png"
