@@ -49,6 +49,8 @@ class SecurityRun:
     report: SecurityReport | None = None
     written: tuple[Path, ...] = ()
     gate_failed: bool = False
+    #: The CRM's address, noted by the first check (the report names it).
+    target_url: str = ""
 
     @property
     def output_dir(self) -> Path:
@@ -107,6 +109,8 @@ class SecurityProbe:
         active = target.can_reset or self.section.active_on_unresettable
         self._context = CheckContext(crm.security, self.section, active=active, evidence_dir=self._out_dir / "evidence")
         self.results: list[CheckResult] = []
+        if run is not None:
+            run.target_url = crm.security.base_url
 
     def run(self, name: str) -> CheckResult:
         browser = None
@@ -141,6 +145,7 @@ class SecurityProbe:
             "requests": result.requests,
             "skipped": result.skipped,
             "findings": [f.to_data() for f in result.findings],
+            "target": self._run.target_url,
         }
         path = self._run.records_dir / f"{uuid.uuid4().hex}.json"
         path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
@@ -156,6 +161,8 @@ def _records(run: SecurityRun) -> list[CheckResult]:
     results = []
     for path in sorted(run.records_dir.glob("*.json")) if run.records_dir is not None else []:
         data = json.loads(path.read_text(encoding="utf-8"))
+        # Workers noted the target's address in their records; the controller ran no check.
+        run.target_url = run.target_url or str(data.get("target", ""))
         results.append(
             CheckResult(
                 name=data["name"],
@@ -179,9 +186,8 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         # No security scenario ran (a subset, or a plan without features/security): the last
         # security report stays, and function-point coverage shows FP-SEC-* as not verified.
         return
-    target_session = session.config.stash.get(_core().SESSION_KEY, None)
-    target = target_session.target.base_url if target_session is not None else ""
-    run.report = build_report(results, run.section, target, complete=full_run)
+    # The target is stopped by now (its address is no longer asked of it): the checks noted it.
+    run.report = build_report(results, run.section, run.target_url, complete=full_run)
     try:
         run.written = write_report(run.report, run.output_dir, run.plan.resolve(run.plan.run.report_dir))
     except OSError as error:
