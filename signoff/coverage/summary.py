@@ -8,8 +8,9 @@ failed (copied beside the summary, so the report folder holds everything it link
 is the highest priority of the function points it verifies (high, medium, low), medium when it names
 none.
 
-When coverage falls short of ``min_coverage``, each function point no passing scenario verifies
-(pending) is a could-not-check finding too: an unverified line of the contract is never a pass.
+When a run of the whole acceptance falls short of ``min_coverage``, each function point no passing
+scenario verifies (pending) is a could-not-check finding too: an unverified line of the contract is
+never a pass. (A subset run is could-not-check as a whole, without listing what it left out.)
 """
 
 from __future__ import annotations
@@ -76,7 +77,8 @@ def functional_result(
         )
 
     overall = report.overall
-    short = overall.coverage is not None and overall.coverage < report.verdict.min_coverage
+    # Only a run of the whole acceptance owes every function point: a subset run leaves most pending by design.
+    short = complete and overall.coverage is not None and overall.coverage < report.verdict.min_coverage
     if short:
         for point in report.points:
             if point.status == Status.PENDING:
@@ -95,10 +97,11 @@ def functional_result(
 
     ran = any(s.outcome != "skipped" for s in scenarios.values())
     verdict = verdict_of(findings, checked_anything=ran and overall.applicable > 0)
-    if verdict == PASSED and not report.verdict.passed:
-        verdict = FAILED
-    if verdict == PASSED and not complete:
+    if not complete and verdict != FAILED:
+        # Part of the features ran: what it did not run is unknown, whatever the coverage numbers say.
         verdict = COULD_NOT_CHECK
+    elif verdict == PASSED and not report.verdict.passed:
+        verdict = FAILED
     summary = "; ".join(report.verdict.reasons) if report.verdict.reasons else "every applicable function point passed"
     if not complete:
         summary = f"only part of the features ran: {summary}"

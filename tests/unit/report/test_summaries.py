@@ -118,3 +118,10 @@ def test_ux_nothing_audited_or_incomplete_is_could_not_check(tmp_path: Path) -> 
     result = ux_result(build_scorecard([broken], []), tmp_path, tmp_path / "ux")
     assert result.verdict == "could-not-check"
     assert any(f.status == "could-not-check" for f in result.findings)
+
+
+def test_subset_run_does_not_list_the_points_it_left_out(tmp_path: Path) -> None:
+    report = compute_coverage([scenario("a", "passed", "FP-CUS-001")], small_catalogue(), "creme")
+    assert [f.key for f in functional_result(report, tmp_path, complete=True).findings][:1] == ["pending:FP-CUS-002"]
+    subset = functional_result(report, tmp_path, complete=False)
+    assert subset.findings == () and subset.verdict == "could-not-check"
