@@ -14,6 +14,7 @@ stops the run, any other is left out with one line, and the run goes on with the
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -116,6 +117,15 @@ def launch_args(name: str, executable: str) -> dict[str, Any]:
         # A stock Firefox speaks WebDriver BiDi only, not the protocol of Playwright's patched build.
         args["channel"] = "moz-firefox"
     return args
+
+
+def server_launch_options(options: dict[str, Any]) -> dict[str, Any]:
+    """Launch options as a Playwright browser server reads them from a client (its JavaScript names).
+
+    The server takes them from the ``x-playwright-launch-options`` header and ignores names it does
+    not know, such as Python's ``executable_path``.
+    """
+    return {re.sub(r"_([a-z])", lambda m: m.group(1).upper(), key): value for key, value in options.items()}
 
 
 def ensure_installed(name: str) -> BrowserChoice:

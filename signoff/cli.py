@@ -277,7 +277,7 @@ def command_run(args: argparse.Namespace) -> int:
         from signoff.preflight import check_sign_in
 
         target.start()
-        check_sign_in(target, names[0], plan.browsers.executable, project_root(plan))
+        check_sign_in(target, names[0], plan.browsers.executable, project_root(plan), connect=plan.browsers.connect)
 
     results = _manual_results(plan) if getattr(args, "manual_only", False) else plan.resolve(plan.run.results_dir)
     if getattr(args, "manual", False):

@@ -7,6 +7,7 @@ this is how Signoff learns, in one line, that a remote CRM's credentials are wro
 from __future__ import annotations
 
 import importlib
+import json
 import sys
 from pathlib import Path
 
@@ -16,17 +17,31 @@ from signoff.targets.base import Target
 
 
 def check_sign_in(
-    target: Target, browser_name: str = "chromium", executable: str = "", project_root: Path | None = None
+    target: Target,
+    browser_name: str = "chromium",
+    executable: str = "",
+    project_root: Path | None = None,
+    connect: str = "",
 ) -> None:
-    """Sign in as the target's administrator; TargetError when the CRM refuses the credentials."""
+    """Sign in as the target's administrator; TargetError when the CRM refuses the credentials.
+
+    ``connect``: a Playwright browser server's address; its browser is used instead of a local one.
+    """
     from playwright.sync_api import sync_playwright
 
     if project_root is not None and str(project_root) not in sys.path:
         sys.path.insert(0, str(project_root))
-    choice = browsers.resolve(browser_name, executable)
     credentials = target.admin
     with sync_playwright() as playwright:
-        browser = getattr(playwright, browser_name).launch(**choice.launch_args)
+        browser_type = getattr(playwright, browser_name)
+        if connect:
+            # As pytest-playwright does: the server launches the browser with these options.
+            options = browsers.server_launch_options(
+                browsers.launch_args(browser_name, executable) if executable else {}
+            )
+            browser = browser_type.connect(connect, headers={"x-playwright-launch-options": json.dumps(options)})
+        else:
+            browser = browser_type.launch(**browsers.resolve(browser_name, executable).launch_args)
         try:
             context = browser.new_context(base_url=target.base_url, locale="en-GB")
             crm = importlib.import_module(f"pages.{target.kind}").create_crm(context.new_page(), target)

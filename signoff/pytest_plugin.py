@@ -309,7 +309,8 @@ def browser_type_launch_args(
         explicit = signoff_plan.browsers.executable
         if explicit:
             options.update(browsers.launch_args(browser_name, explicit))
-        return options
+        # pytest-playwright sends these to the server as they are: in the server's own names.
+        return browsers.server_launch_options(options)
     own = getattr(playwright, browser_name).executable_path
     try:
         choice = browsers.resolve(
@@ -326,7 +327,7 @@ def connect_options(signoff_plan: Plan) -> dict[str, Any] | None:
     """pytest-playwright connects to the plan's browser server instead of launching a browser."""
     if not signoff_plan.browsers.connect:
         return None
-    return {"ws_endpoint": signoff_plan.browsers.connect, "timeout": 30_000}
+    return {"endpoint": signoff_plan.browsers.connect, "timeout": 30_000}
 
 
 @pytest.fixture(scope="session")
