@@ -77,6 +77,11 @@ class DataVerdict:
 def verdict_of_checks(checks: Sequence[DataCheck], section: DataSection) -> DataVerdict:
     """Failed when a threshold is exceeded; could not check when a check did not complete or none ran."""
     comparisons = [check.comparison for check in checks if check.comparison is not None]
+    # A scenario's refusals are the same rows at every stage it compared: counted once per scenario.
+    per_scenario: dict[str, list[Comparison]] = {}
+    for check in checks:
+        if check.comparison is not None:
+            per_scenario.setdefault(check.scenario, []).append(check.comparison)
     figures = {
         "comparisons": len(comparisons),
         "rows in": sum(c.rows_in for c in comparisons if c.stage == "exported"),
@@ -84,8 +89,8 @@ def verdict_of_checks(checks: Sequence[DataCheck], section: DataSection) -> Data
         "rows out": sum(c.rows_out for c in comparisons if c.stage == "exported"),
         "mismatches": sum(len(c.mismatches) + len(c.extra) for c in comparisons),
         "dropped rows": sum(len(c.missing) for c in comparisons),
-        "refused rows": sum(len(c.refused) for c in comparisons if c.stage == "exported"),
-        "unexpected refusals": sum(len(c.unexpected_refusals) for c in comparisons if c.stage == "exported"),
+        "refused rows": sum(max(len(c.refused) for c in group) for group in per_scenario.values()),
+        "unexpected refusals": sum(max(len(c.unexpected_refusals) for c in group) for group in per_scenario.values()),
         "could not check": sum(1 for check in checks if check.could_not_check),
     }
     reasons: list[str] = []

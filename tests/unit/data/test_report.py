@@ -70,6 +70,12 @@ def test_thresholds_decide_the_verdict() -> None:
     refused = [check([FILE[0]], refused={"b@x.example": "too long"})]
     assert verdict_of_checks(refused, DataSection()).verdict == "failed"  # a valid row refused
     assert verdict_of_checks(refused, DataSection(max_unexpected_refusals=1)).verdict == "passed"
+    # A scenario that only checked storage still counts its refusals, once for both stages.
+    stored = compare(FILE, [FILE[0]], key="email", fields=["email"], stage="stored", refused={"b@x.example": "no"})
+    stored_only = [DataCheck("Stored", comparison=stored)]
+    assert verdict_of_checks(stored_only, DataSection()).verdict == "failed"
+    both = [*refused, DataCheck("Imported contacts come back exactly", comparison=stored)]
+    assert verdict_of_checks(both, DataSection()).figures["unexpected refusals"] == 1
 
 
 def test_nothing_compared_or_a_check_not_made_is_no_pass() -> None:
