@@ -262,9 +262,10 @@ def test_the_report_is_one_offline_html_file_with_charts_and_a_summary(tmp_path:
 
 
 def test_requests_still_unanswered_when_the_run_ends_are_said_and_not_a_pass() -> None:
-    waiting = simple(1000, 1000, 300, in_flight_at_end=400)
+    waiting = simple(1000, 1000, 300, in_flight_at_end=900)
     judged = judge(record([waiting]), SECTION, None)
     assert [f.key for f in judged.result.findings] == ["unanswered-at-end"]
     assert judged.result.verdict == "could-not-check"
-    # A handful in flight at the last second of a long run is no gap in the figures.
+    # Some users are always mid-request: a few of them, or a minority, is no gap in the figures.
     assert judge(record([simple(1000, 1000, 300, in_flight_at_end=3)]), SECTION, None).result.verdict == "passed"
+    assert judge(record([simple(5, 48, 300, in_flight_at_end=1)]), SECTION, None).result.verdict == "passed"
