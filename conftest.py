@@ -11,6 +11,7 @@ pytest_plugins = [
     "signoff.coverage.pytest_plugin",
     "signoff.ux.pytest_plugin",
     "signoff.security.pytest_plugin",
+    "signoff.data.pytest_plugin",
     "signoff.performance.pytest_plugin",
     "signoff.interrupts",
     "signoff.progress",

@@ -84,11 +84,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=int, default=None, help="parallel workers (default: the plan's)")
     run.add_argument("--screenshots", choices=("on-failure", "every-step"), default=None)
     run.add_argument("--no-report", action="store_true", help="skip the HTML report")
-    run.add_argument("--lang", choices=("en", "zh"), default=None, help="language of the sign-off report")
-    run.add_argument("--manual", action="store_true", help="also write the user manual (screenshots after every step)")
     run.add_argument(
         "--shard", metavar="I/N", default=None, help="run shard I of N (whole feature files); merge with report --merge"
     )
+    run.add_argument("--lang", choices=("en", "zh"), default=None, help="language of the sign-off report")
+    run.add_argument("--manual", action="store_true", help="also write the user manual (screenshots after every step)")
     run.epilog = "Arguments after -- go to pytest, e.g. signoff run -- -k organisation"
     run.set_defaults(handler=command_run)
 

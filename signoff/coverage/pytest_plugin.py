@@ -102,11 +102,11 @@ class _Record:
     function_points: tuple[str, ...]
     pending_tags: tuple[str, ...] = ()
     outcome: Outcome | None = None
+    browser: str = ""
     #: The first failure's message, for the functional area's findings.
     message: str = ""
     #: The scenario's steps, for the functional area's findings (steps to reproduce).
     steps: tuple[str, ...] = ()
-    browser: str = ""
 
     def add(self, when: str, outcome: str) -> None:
         # A CRM defect in any phase fails the scenario, whatever else happened; a check the kit
