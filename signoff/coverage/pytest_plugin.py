@@ -39,6 +39,7 @@ from typing import Any
 
 import pytest
 
+from signoff.area_hooks import fail_passing_run
 from signoff.coverage.catalogue import Catalogue, load_catalogue
 from signoff.coverage.outcomes import COULD_NOT_CHECK, failure_kind
 from signoff.coverage.plan import catalogue_path, coverage_section, crm_kind
@@ -453,8 +454,7 @@ class CoveragePlugin:
         if settings.gate and (not self.report.verdict.passed or self.write_error):
             self.gate_failed = True
             # Only a passing run is turned into a failing one; failures and errors keep their own status.
-            if session.exitstatus == pytest.ExitCode.OK:
-                session.exitstatus = pytest.ExitCode.TESTS_FAILED
+            fail_passing_run(session)
 
     def _write_area_result(self, settings: CoverageSettings) -> None:
         """The functional area's ``summary.json`` for the sign-off report (:mod:`signoff.coverage.summary`)."""

@@ -26,9 +26,7 @@ import contextlib
 import dataclasses
 import hashlib
 import json
-import shutil
 import sys
-import tempfile
 import time
 import types
 import uuid
@@ -41,6 +39,7 @@ import pytest
 from allure_commons import plugin_manager as allure_hooks
 from allure_commons.model2 import Attachment, Label, StatusDetails, TestResult
 
+from signoff.area_hooks import fail_passing_run, records_folder, remove_records_folder
 from signoff.data.compare import KINDS, Comparison
 from signoff.data.plan import DataSection
 from signoff.data.report import REPORT_HTML, REPORT_JSON, DataCheck, write_report
@@ -107,12 +106,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[RUN_KEY] = run
     if not active:
         return
-    given = getattr(config, "workerinput", {}).get(RECORDS_INPUT)
-    if given:
-        run.records_dir = Path(given)
-    else:
-        run.records_dir = Path(tempfile.mkdtemp(prefix="signoff-data-"))
-        run.owns_records_dir = True
+    # A fresh folder per run: runs of other people in the same tree never mix their records.
+    run.records_dir, run.owns_records_dir = records_folder(config, RECORDS_INPUT, "signoff-data-")
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -125,8 +120,8 @@ def pytest_configure_node(node: Any) -> None:
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     run = config.stash.get(RUN_KEY, None)
-    if run is not None and run.owns_records_dir and run.records_dir is not None:
-        shutil.rmtree(run.records_dir, ignore_errors=True)
+    if run is not None:
+        remove_records_folder(run.records_dir, run.owns_records_dir)
 
 
 # --------------------------------------------------------------------------- the steps' fixture
@@ -221,8 +216,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     _report_result(session.config, run)
     if full_run and run.result.verdict != PASSED:
         run.gate_failed = True
-        if session.exitstatus == pytest.ExitCode.OK:
-            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        fail_passing_run(session)
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import shutil
-import tempfile
 import types
 import uuid
 from pathlib import Path
@@ -23,6 +21,7 @@ from typing import Any
 import allure
 import pytest
 
+from signoff.area_hooks import fail_passing_run, records_folder, remove_records_folder
 from signoff.crm import CRM
 from signoff.findings import Finding
 from signoff.plan import Plan
@@ -72,12 +71,8 @@ def pytest_configure(config: pytest.Config) -> None:
     if plan is None or config.option.collectonly:
         return
     run = SecurityRun(config=config, plan=plan, section=plan.section("security", SecuritySection))
-    given = getattr(config, "workerinput", {}).get(RECORDS_INPUT)
-    if given:
-        run.records_dir = Path(given)
-    else:
-        run.records_dir = Path(tempfile.mkdtemp(prefix="signoff-security-"))
-        run.owns_records_dir = True
+    # A fresh folder per run: runs of other people in the same tree never mix their records.
+    run.records_dir, run.owns_records_dir = records_folder(config, RECORDS_INPUT, "signoff-security-")
     config.stash[RUN_KEY] = run
 
 
@@ -90,8 +85,8 @@ def pytest_configure_node(node: Any) -> None:
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     run = config.stash.get(RUN_KEY, None)
-    if run is not None and run.owns_records_dir and run.records_dir is not None:
-        shutil.rmtree(run.records_dir, ignore_errors=True)
+    if run is not None:
+        remove_records_folder(run.records_dir, run.owns_records_dir)
 
 
 class SecurityProbe:
@@ -194,8 +189,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         session.config.issue_config_time_warning(pytest.PytestWarning(f"security report not written: {error}"), 2)
     if full_run and run.report.result.verdict != "passed":
         run.gate_failed = True
-        if session.exitstatus == pytest.ExitCode.OK:
-            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        fail_passing_run(session)
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:

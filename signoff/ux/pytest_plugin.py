@@ -32,7 +32,6 @@ import contextlib
 import dataclasses
 import hashlib
 import json
-import shutil
 import sys
 import tempfile
 import time
@@ -50,6 +49,7 @@ from allure_commons import plugin_manager as allure_hooks
 from allure_commons.model2 import Attachment, Label, Parameter, StatusDetails, TestResult
 from playwright.sync_api import Page
 
+from signoff.area_hooks import fail_passing_run, records_folder, remove_records_folder
 from signoff.files import write_atomically
 from signoff.plan import Plan
 from signoff.ux.plan import UxSection
@@ -139,13 +139,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[RUN_KEY] = run
     if not active:
         return
-    given = getattr(config, "workerinput", {}).get(RECORDS_INPUT)
-    if given:
-        run.records_dir = Path(given)
-    else:
-        # A fresh folder per run: runs of other people in the same tree never mix their records.
-        run.records_dir = Path(tempfile.mkdtemp(prefix="signoff-ux-"))
-        run.owns_records_dir = True
+    # A fresh folder per run: runs of other people in the same tree never mix their records.
+    run.records_dir, run.owns_records_dir = records_folder(config, RECORDS_INPUT, "signoff-ux-")
     run.store = RecordStore(run.records_dir)
     kinds = plan.resolve(section.audited_dir) if section.audited_dir else run.records_dir / "kinds"
     run.registry = PageKindRegistry(kinds)
@@ -177,8 +172,8 @@ def pytest_configure_node(node: Any) -> None:
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     run = config.stash.get(RUN_KEY, None)
-    if run is not None and run.owns_records_dir and run.records_dir is not None:
-        shutil.rmtree(run.records_dir, ignore_errors=True)
+    if run is not None:
+        remove_records_folder(run.records_dir, run.owns_records_dir)
 
 
 # --------------------------------------------------------------------------- the steps' fixture
@@ -366,8 +361,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     if full_run and (not run.card.verdict.passed or not run.written):
         run.gate_failed = True
         # Only a passing run is turned into a failing one; failures and errors keep their own status.
-        if session.exitstatus == pytest.ExitCode.OK:
-            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        fail_passing_run(session)
 
 
 def _write_area_result(run: UxRun, *, complete: bool) -> None:
