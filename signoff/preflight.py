@@ -32,6 +32,9 @@ def check_sign_in(
     if project_root is not None and str(project_root) not in sys.path:
         sys.path.insert(0, str(project_root))
     credentials = target.admin
+    # Decided before Playwright starts here: finding Playwright's own build starts one of its own,
+    # and two cannot run in one thread.
+    choice = None if connect else browsers.resolve(browser_name, executable)
     with sync_playwright() as playwright:
         browser_type = getattr(playwright, browser_name)
         if connect:
@@ -41,7 +44,8 @@ def check_sign_in(
             )
             browser = browser_type.connect(connect, headers={"x-playwright-launch-options": json.dumps(options)})
         else:
-            browser = browser_type.launch(**browsers.resolve(browser_name, executable).launch_args)
+            assert choice is not None
+            browser = browser_type.launch(**choice.launch_args)
         try:
             context = browser.new_context(base_url=target.base_url, locale="en-GB")
             crm = importlib.import_module(f"pages.{target.kind}").create_crm(context.new_page(), target)

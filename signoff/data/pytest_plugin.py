@@ -43,6 +43,7 @@ from signoff.area_hooks import fail_passing_run, records_folder, remove_records_
 from signoff.data.compare import KINDS, Comparison
 from signoff.data.plan import DataSection
 from signoff.data.report import REPORT_HTML, REPORT_JSON, DataCheck, write_report
+from signoff.files import write_atomically
 from signoff.findings import NOT_RUN, PASSED, AreaResult, write_area_result
 from signoff.plan import Plan
 
@@ -147,8 +148,9 @@ class DataRecorder:
         if run is None or run.records_dir is None:
             return
         run.records_dir.mkdir(parents=True, exist_ok=True)
-        path = run.records_dir / f"{uuid.uuid4().hex}.json"
-        path.write_text(json.dumps(check.to_data(), ensure_ascii=False), encoding="utf-8")
+        # Named by the time it was recorded: the report lists a scenario's checks in the order they ran.
+        path = run.records_dir / f"{time.time_ns():020d}-{uuid.uuid4().hex}.json"
+        write_atomically(path, json.dumps(check.to_data(), ensure_ascii=False))
 
     def compared(self, comparison: Comparison, import_summary: str = "") -> None:
         self.record(DataCheck(self._title(), comparison=comparison, import_summary=import_summary))
