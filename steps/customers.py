@@ -184,7 +184,13 @@ def contact_exists(crm: CRM, full_name: str) -> None:
     """The CRM has a contact of that full name."""
     found = crm.customers.contact(full_name)
     assert found is not None, f'no contact "{full_name}" in the CRM'
-    assert found.full_name == full_name, f"stored name {found.full_name!r} differs from {full_name!r}"
+    # Compared by its two parts, as the name rule reads the written name: "李 小龙" and "李小龙"
+    # are both 姓 李, 名 小龙; a CRM that changes either part fails.
+    first, last = split_name(full_name)
+    assert (found.first_name, found.last_name) == (first, last), (
+        f"stored first name {found.first_name!r} and last name {found.last_name!r}, "
+        f"expected {first!r} and {last!r} for {full_name!r}"
+    )
 
 
 @then(
