@@ -83,6 +83,10 @@ class CremeScreens:
 
     def go_to(self, screen: str) -> None:
         target = self._screen(screen)
+        if not self.page.url.startswith(("http://", "https://")):
+            # No CRM screen is open yet (the preconditions were set up over HTTP, and the saved
+            # sign-in opens no page): a user starts from the CRM's home page.
+            self.page.goto("/")
         if screen == HOME:
             with navigation(self.page):
                 self.home_link.click()
