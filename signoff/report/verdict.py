@@ -112,36 +112,37 @@ def decide(results: Mapping[str, AreaResult], rules: VerdictSection, today: dt.d
         open_findings.extend(area_open)
 
     open_findings.sort(key=lambda item: (severity_rank(item.finding.severity), item.area, item.finding.key))
+    # Open findings are named first, whatever else stops the acceptance: a reader of the verdict
+    # must see the failures, not only that some check could not be made.
+    finding_reasons: list[Reason] = []
+    beyond = [item for item in open_findings if item.finding.severity not in rules.reservations_for]
+    if beyond:
+        worst = beyond[0].finding.severity
+        finding_reasons.append(
+            Reason(
+                f"{len(beyond)} open finding(s) of a severity that allows no reservation (worst: {worst})",
+                f"{len(beyond)} 项未关闭的发现严重程度不允许有条件通过（最严重：{label(SEVERITY, 'zh', worst)}）",
+            )
+        )
+    if len(open_findings) > rules.max_reservations:
+        finding_reasons.append(
+            Reason(
+                f"{len(open_findings)} open findings, more than the {rules.max_reservations} reservations allowed",
+                f"{len(open_findings)} 项未关闭的发现，超过允许的 {rules.max_reservations} 项保留意见",
+            )
+        )
+    reasons = finding_reasons + reasons
     verdict: Acceptance
     if reasons:
         verdict = NOT_ACCEPTED
     elif not open_findings:
         verdict = ACCEPTED
     else:
-        beyond = [item for item in open_findings if item.finding.severity not in rules.reservations_for]
-        if beyond:
-            worst = beyond[0].finding.severity
-            reasons.append(
-                Reason(
-                    f"{len(beyond)} open finding(s) of a severity that allows no reservation (worst: {worst})",
-                    f"{len(beyond)} 项未关闭的发现严重程度不允许有条件通过（最严重：{label(SEVERITY, 'zh', worst)}）",
-                )
+        verdict = WITH_RESERVATIONS
+        reasons.append(
+            Reason(
+                f"{len(open_findings)} open finding(s), all of severity {', '.join(rules.reservations_for)}",
+                f"{len(open_findings)} 项未关闭的发现，严重程度均为 {'、'.join(label(SEVERITY, 'zh', s) for s in rules.reservations_for)}",
             )
-        if len(open_findings) > rules.max_reservations:
-            reasons.append(
-                Reason(
-                    f"{len(open_findings)} open findings, more than the {rules.max_reservations} reservations allowed",
-                    f"{len(open_findings)} 项未关闭的发现，超过允许的 {rules.max_reservations} 项保留意见",
-                )
-            )
-        if reasons:
-            verdict = NOT_ACCEPTED
-        else:
-            verdict = WITH_RESERVATIONS
-            reasons.append(
-                Reason(
-                    f"{len(open_findings)} open finding(s), all of severity {', '.join(rules.reservations_for)}",
-                    f"{len(open_findings)} 项未关闭的发现，严重程度均为 {'、'.join(label(SEVERITY, 'zh', s) for s in rules.reservations_for)}",
-                )
-            )
+        )
     return OverallVerdict(verdict, tuple(reasons), areas, tuple(open_findings), tuple(waivers))

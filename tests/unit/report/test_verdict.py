@@ -129,3 +129,14 @@ def test_open_findings_are_worst_first() -> None:
 def test_bad_plan_values_are_one_line_errors(section: dict[str, object], message: str) -> None:
     with pytest.raises(PlanError, match=message):
         parse_sections(section)
+
+
+def test_open_findings_are_named_first_even_when_a_check_could_not_be_made() -> None:
+    results = {
+        "functional": area("functional", finding("a", "high"), finding("b", "low", "could-not-check")),
+        "security": area("security", finding("c", "critical")),
+    }
+    outcome = decide(results, VerdictSection(), TODAY)
+    assert outcome.verdict == NOT_ACCEPTED
+    assert "2 open finding(s)" in outcome.reasons[0].en and "critical" in outcome.reasons[0].en
+    assert any("could not be made" in reason.en for reason in outcome.reasons[1:])
