@@ -307,6 +307,7 @@ def command_run(args: argparse.Namespace) -> int:
     if not args.no_report and results.exists() and any(results.iterdir()):
         from signoff.report import build_report
 
+        _mark_flaky(plan, results)
         index = build_report(results, plan.resolve(plan.run.report_dir) / "allure", plan.resolve(plan.target.home))
         print(f"signoff: Allure report: {index}", file=sys.stderr)
         _archive_run(plan)
@@ -426,12 +427,22 @@ def command_report(args: argparse.Namespace) -> int:
     plan = load_plan(args.plan)
     if getattr(args, "merge", None):
         return command_merge(args, plan)
+    _mark_flaky(plan, plan.resolve(plan.run.results_dir))
     index = build_report(
         plan.resolve(plan.run.results_dir), plan.resolve(plan.run.report_dir) / "allure", plan.resolve(plan.target.home)
     )
     print(index)
     _signoff_report(plan, args.lang, pdf=not args.no_pdf)
     return EXIT_OK
+
+
+def _mark_flaky(plan: Plan, results: Path) -> None:
+    """Mark the scenarios that passed and failed across retries and recent runs as flaky for Allure."""
+    from signoff.report.flaky import mark_run, summary_line
+
+    flaky = mark_run(plan, results)
+    if flaky:
+        print(f"signoff: {summary_line(flaky)}", file=sys.stderr)
 
 
 def _archive_run(plan: Plan) -> None:

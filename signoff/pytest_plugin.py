@@ -35,6 +35,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Respo
 from pytest_bdd.parser import Feature, Scenario, Step
 
 from signoff import browsers, failures, lint, shards
+from signoff.allure_env import SCENARIO_ID_LABEL
 from signoff.coverage.outcomes import COULD_NOT_CHECK, CouldNotCheck, CRMServerError, failure_kind
 from signoff.coverage.tags import TAG_MARK, remember_project_markers, tag_mark
 from signoff.crm import CRM
@@ -473,6 +474,8 @@ def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Feature,
     # A tag kept as an inert mark is still shown: the reader of the report sees what the feature says.
     for mark in request.node.iter_markers(TAG_MARK):
         allure.dynamic.tag(*(str(arg) for arg in mark.args))  # type: ignore[no-untyped-call]
+    # The id the coverage report and the run archive know the scenario by: flaky marking looks it up.
+    allure.dynamic.label(SCENARIO_ID_LABEL, request.node.nodeid)  # type: ignore[no-untyped-call]
     browser = browser_of(request.node)
     if browser:
         # allure-pytest adds the parameter browser_name (the same test case, one result per

@@ -25,6 +25,7 @@ from typing import Any, Final
 
 from filelock import FileLock, Timeout
 
+from signoff.allure_env import write_categories
 from signoff.errors import SignoffError
 
 #: The npm package and its pinned version (Allure 2).
@@ -199,7 +200,8 @@ def build_report(
     ``file://`` offline and can be mailed. ``title`` is the report name; ``language`` one of Allure's
     UI languages (``en``, ``zh``, ``fr``, ...). With ``keep_history`` the history of the report that
     ``report_dir`` holds from the previous run is carried over, so trends show across nightly runs.
-    ``report_dir`` is emptied first, so it must be a report folder or a new one.
+    ``report_dir`` is emptied first, so it must be a report folder or a new one. The kit's
+    ``categories.json`` is written into ``results_dir`` first.
     """
     results_dir = Path(results_dir).resolve()
     report_dir = Path(report_dir).resolve()
@@ -214,6 +216,9 @@ def build_report(
         raise SignoffError(f"{report_dir} is not empty and is not an Allure report: refusing to overwrite it")
 
     executable = ensure_allure(home)
+    # The kit's categories, whoever wrote the results (a run, a merge, an older kit): without them Allure
+    # files every failure under its own "Product defects" / "Test defects".
+    write_categories(results_dir)
     if keep_history:
         _carry_history(report_dir, results_dir)
 

@@ -23,6 +23,7 @@ signatures and how many runs the history keeps.
 
     [history]
     keep = 20                         # runs kept under reports/history (0: keep none)
+    flaky_window = 5                  # recent runs in which a scenario that passed and failed is flaky
 """
 
 from __future__ import annotations
@@ -96,6 +97,13 @@ class HistorySection:
 
     #: Runs kept under ``<report_dir>/history``; older ones are deleted (0 keeps none).
     keep: int = 20
+    #: Archived runs looked back on to find flaky scenarios (passed in some, failed in others).
+    flaky_window: int = 5
+
+    def __post_init__(self) -> None:
+        for key in ("keep", "flaky_window"):
+            if getattr(self, key) < 0:
+                raise PlanError(f"[history] {key} must be 0 or more, not {getattr(self, key)}")
 
 
 def project_section(plan: Plan) -> ProjectSection:

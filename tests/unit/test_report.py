@@ -20,6 +20,8 @@ from signoff import allure_env
 from signoff.allure_env import (
     COULD_NOT_CHECK,
     CRM_DEFECTS,
+    ENVIRONMENT,
+    FLAKY,
     UNDEFINED_STEPS,
     matching_categories,
     write_categories,
@@ -95,14 +97,14 @@ def test_environment_xml_replaces_the_previous_one(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- categories.json
 
 
-def test_categories_file_is_the_three_groups_for_flaky_and_steady_results(tmp_path: Path) -> None:
+def test_categories_file_is_the_four_groups_for_flaky_and_steady_results_and_flaky(tmp_path: Path) -> None:
     data = json.loads(write_categories(tmp_path).read_text(encoding="utf-8"))
 
-    assert {c["name"] for c in data} == {CRM_DEFECTS, COULD_NOT_CHECK, UNDEFINED_STEPS}
+    assert {c["name"] for c in data} == {CRM_DEFECTS, COULD_NOT_CHECK, ENVIRONMENT, UNDEFINED_STEPS, FLAKY}
     steady = [c for c in data if not c["flaky"]]
-    flaky = [c for c in data if c["flaky"]]
+    flaky = [c for c in data if c["flaky"] and c["name"] != FLAKY]
     assert [{**c, "flaky": True} for c in steady] == flaky
-    for category in data:
+    for category in steady + flaky:
         assert set(category) == {"name", "description", "matchedStatuses", "messageRegex", "flaky"}
         assert set(category["matchedStatuses"]) <= {"failed", "broken"}
         re.compile(category["messageRegex"])
@@ -148,11 +150,12 @@ SIGNOFF_UNDEFINED = (
             CRM_DEFECTS,
         ),
         ("broken", PLAYWRIGHT_TIMEOUT, COULD_NOT_CHECK),
-        ("broken", CONNECTION, COULD_NOT_CHECK),
+        # The CRM, browser or network did not answer: environment (see tests/unit/report/test_flaky.py).
+        ("broken", CONNECTION, ENVIRONMENT),
         (
             "broken",
             "signoff.errors.TargetError: Creme did not answer on http://127.0.0.1:8000 in 60 s",
-            COULD_NOT_CHECK,
+            ENVIRONMENT,
         ),
         # pytest-timeout fails the test rather than erroring it: still not a product defect.
         ("failed", PYTEST_TIMEOUT, COULD_NOT_CHECK),
@@ -162,7 +165,8 @@ SIGNOFF_UNDEFINED = (
     ],
 )
 def test_each_failure_lands_in_exactly_one_category(status: str, message: str, expected: str, flaky: bool) -> None:
-    assert matching_categories(status, message, flaky=flaky) == [expected]
+    # A flaky result is also in the flaky group.
+    assert matching_categories(status, message, flaky=flaky) == [expected, *([FLAKY] if flaky else [])]
 
 
 @pytest.mark.parametrize(("status", "message"), [("passed", None), ("skipped", "Skipped: no CRM"), ("unknown", None)])
@@ -356,7 +360,7 @@ def test_single_file_report_holds_the_chinese_tests_and_environment(
     assert summary["statistic"]["total"] == 4
     # Allure's Java regexes put each failure in one of our groups, none in Allure's default ones.
     categories = {c["name"]: c["statistic"]["total"] for c in json.loads(blobs["widgets/categories.json"])["items"]}
-    assert categories == {CRM_DEFECTS: 1, COULD_NOT_CHECK: 1, UNDEFINED_STEPS: 1}
+    assert categories == {CRM_DEFECTS: 1, ENVIRONMENT: 1, UNDEFINED_STEPS: 1}
     assert report_json(index.parent, "widgets/summary.json") == summary
 
 
