@@ -1,6 +1,12 @@
 """Creme CRM's security surface (:class:`signoff.crm.security.Security`): its sign-in and sign-out,
-the state-changing forms and free-text fields the checks use, the list-search parameters sqlmap may
-probe, the pages of a record, and how roles and users are made (through the users area's screens).
+the state-changing forms and free-text fields the checks use, the forms and searches sqlmap may
+probe, the pages of a record, how a record is deleted and a list exported, and how roles and users
+are made (through the users area's screens; a role that may export through the role wizard's form).
+
+Delete: the detail page's "Delete" button posts to ``/creme_core/entity/delete/<id>`` (the record
+goes to the trash; a role without the permission gets 403). Export: the list's "Download" asks
+``/creme_core/mass_export`` with the list's content type, its column set and its search (a role
+without export rights gets 403).
 
 Requests go through the check's own HTTP client; Creme's forms are read with the fast path's form
 parser (:func:`pages.creme.fastpath.form_fields`), which submits what a browser would.
@@ -12,11 +18,12 @@ import re
 import urllib.parse
 from collections.abc import Mapping
 
+import requests
 from playwright.sync_api import Page
 
 from pages.creme.customers import ORGANISATIONS, OrganisationForm
 from pages.creme.fastpath import form_fields
-from pages.creme.users import CONFIGURATION_PATHS, CremeUsers
+from pages.creme.users import APPLICATIONS, CONFIGURATION_PATHS, CremeUsers, UserForms
 from signoff.crm.security import HttpForm, InjectionPoint, StateForm, StoredInput
 from signoff.crm.users import Role, User
 from signoff.security.http import HttpClient
@@ -31,7 +38,15 @@ CONTACT_NEW = "/persons/contact/add"
 ORGANISATION_NEW = OrganisationForm.NEW_PATH
 #: Quick search of the organisation list by name (a GET the list view honours).
 NAME_SEARCH = "search-regular_field-name"
+#: The global quick search of the header bar (GET ``search=``).
+QUICK_SEARCH = "/creme_core/search"
+DELETE = "/creme_core/entity/delete/{id}"
+MASS_EXPORT = "/creme_core/mass_export"
+#: Creme's built-in column set of the organisation list (it holds the name).
+ORGANISATION_COLUMNS = "persons-hf_organisation"
 _RECORD = re.compile(r"^/persons/organisation/(\d+)$")
+#: The list page's state form carries its content type's id.
+_CT_ID = re.compile(r'value="(\d+)"[^>]*name="ct_id"')
 
 
 class CremeSecurity:
@@ -113,6 +128,24 @@ class CremeSecurity:
                 {"search-regular_field-last_name": "Signoff"},
                 ("search-regular_field-last_name",),
             ),
+            InjectionPoint("quick search", "GET", QUICK_SEARCH, {"search": "Signoff"}, ("search",)),
+            # The add forms post back to the page that shows them, with Django's token.
+            InjectionPoint(
+                "new organisation form",
+                "POST",
+                ORGANISATION_NEW,
+                {"name": "Signoff sqlmap"},
+                ("name", "phone"),
+                form_page=ORGANISATION_NEW,
+            ),
+            InjectionPoint(
+                "new contact form",
+                "POST",
+                CONTACT_NEW,
+                {"last_name": "Sqlmap", "first_name": "Signoff"},
+                ("last_name", "first_name"),
+                form_page=CONTACT_NEW,
+            ),
         )
 
     # -- pages
@@ -126,8 +159,13 @@ class CremeSecurity:
     def error_paths(self) -> tuple[str, ...]:
         return ("/signoff-no-such-page", "/persons/organisation/not-a-number", "/persons/organisation/999999999")
 
-    def add_role(self, role: Role) -> None:
-        CremeUsers(self.page).add_role(role)
+    def add_role(self, role: Role, *, export: bool = False) -> None:
+        if not export:
+            CremeUsers(self.page).add_role(role)
+            return
+        # Only the wizard's form can tick the exportable resources (the role page objects never do).
+        applications = [APPLICATIONS[module] for module in role.modules]
+        UserForms(self.page).create_role(role.name, applications, role.scope, role.actions, exportable=True)
 
     def add_user(self, user: User) -> None:
         CremeUsers(self.page).add_user(user)
@@ -145,6 +183,24 @@ class CremeSecurity:
         if match is None:
             raise ValueError(f"not an organisation page: {record}")
         return {"view": record, "change": f"/persons/organisation/edit/{match.group(1)}"}
+
+    def delete_record(self, client: HttpClient, record: str) -> requests.Response | None:
+        match = _RECORD.match(record)
+        if match is None:
+            raise ValueError(f"not an organisation page: {record}")
+        # The detail page's button posts the token of the session's anti-forgery cookie.
+        token = client.cookies.get(CSRF_COOKIE) or ""
+        return client.post(
+            DELETE.format(id=match.group(1)), data={TOKEN_FIELD: token}, headers={"Referer": client.url(record)}
+        )
+
+    def export_list(self, client: HttpClient, text: str) -> requests.Response | None:
+        listing = client.get(self.list_path(text))
+        ct_id = _CT_ID.search(listing.text)
+        if ct_id is None:
+            raise LookupError(f"the organisation list shows no content type to export (HTTP {listing.status_code})")
+        query = {"ct_id": ct_id.group(1), "hfilter": ORGANISATION_COLUMNS, "type": "csv", NAME_SEARCH: text}
+        return client.get(f"{MASS_EXPORT}?{urllib.parse.urlencode(query)}")
 
     def list_path(self, text: str) -> str:
         return f"{ORGANISATIONS}?{NAME_SEARCH}={urllib.parse.quote(text)}"

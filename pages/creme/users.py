@@ -177,14 +177,23 @@ class UserForms:
     def create_team(self, name: str, members: Iterable[str]) -> None:
         FormPoster(self.page, TEAM_FIELDS).submit(TEAM_ADD, {"username": name}, {"teammates": list(members)})
 
-    def create_role(self, name: str, applications: Iterable[str], scope: Scope, actions: Iterable[Action]) -> None:
-        """The eight steps of the role wizard, as :meth:`CremeUsers.add_role` goes through them."""
+    def create_role(
+        self,
+        name: str,
+        applications: Iterable[str],
+        scope: Scope,
+        actions: Iterable[Action],
+        *,
+        exportable: bool = False,
+    ) -> None:
+        """The eight steps of the role wizard, as :meth:`CremeUsers.add_role` goes through them;
+        ``exportable``: its users may export (download) every kind of record (the security area's matrix)."""
         steps: list[tuple[Values, Values]] = [
             ({"0-name": name}, {"0-allowed_apps": list(dict.fromkeys(applications))}),
             ({}, {}),  # administrated applications: none
             ({}, {"2-creatable_ctypes": EVERY}),
             ({}, {"3-listable_ctypes": EVERY}),
-            ({}, {}),  # exportable resources: none
+            ({}, {"4-exportable_ctypes": EVERY} if exportable else {}),  # exportable resources
             ({}, {}),  # special permissions: none
             ({f"6-can_{action}": "on" for action in actions if action != "view"}, {"6-set_type": SCOPE_LABELS[scope]}),
             ({}, {}),

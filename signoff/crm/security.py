@@ -17,6 +17,8 @@ from signoff.crm.users import Role, User
 from signoff.targets.base import Credentials
 
 if TYPE_CHECKING:
+    import requests
+
     from signoff.security.http import HttpClient
 
 
@@ -74,6 +76,9 @@ class InjectionPoint:
     #: When the request needs a fresh anti-forgery token, the page that holds it and its field name.
     token_page: str = ""
     token_field: str = ""
+    #: For a POST form: the page that shows it (GET). Its fields, as a browser would submit them,
+    #: are read with a signed-in session just before the scan, ``params`` set over them.
+    form_page: str = ""
 
 
 @runtime_checkable
@@ -125,8 +130,8 @@ class Security(Protocol):
     def error_paths(self) -> tuple[str, ...]:
         """Requests that make the CRM answer with an error page (unknown page, malformed id)."""
 
-    def add_role(self, role: Role) -> None:
-        """Create a role (as the administrator)."""
+    def add_role(self, role: Role, *, export: bool = False) -> None:
+        """Create a role (as the administrator); ``export``: its users may export (download) lists."""
 
     def add_user(self, user: User) -> None:
         """Create a user with its roles (as the administrator)."""
@@ -135,8 +140,16 @@ class Security(Protocol):
         """Create a record named ``name`` owned by ``client``'s user; the path of its page."""
 
     def record_actions(self, record: str) -> Mapping[str, str]:
-        """For a record's page path: action (``view``, ``change``, ``delete``, ``export``) -> the page
-        (GET) that a user allowed to do it may open."""
+        """For a record's page path: action (``view``, ``change``) -> the page (GET) that a user allowed
+        to do it may open."""
+
+    def delete_record(self, client: HttpClient, record: str) -> requests.Response | None:
+        """Delete the record (or move it to the trash) as ``client``'s user does it in the user
+        interface; the CRM's answer. ``None``: this adapter cannot try a delete."""
+
+    def export_list(self, client: HttpClient, text: str) -> requests.Response | None:
+        """Download (export) the list view searched for ``text`` as ``client``'s user does it; the
+        CRM's answer (the file when allowed). ``None``: this adapter cannot try an export."""
 
     def list_path(self, text: str) -> str:
         """A list view of that kind of record searched for ``text``: a row shows the record's name."""

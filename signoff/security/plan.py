@@ -7,6 +7,9 @@
     sqlmap = true                 # run sqlmap on the injection points the CRM adapter names
     wapiti_seconds = 180          # time box of each scanner (killed with its process group after it)
     sqlmap_seconds = 120
+    sqlmap_level = 1              # sqlmap's --level (1-5: more parameters and payloads) and --risk (1-3)
+    sqlmap_risk = 1
+    sqlmap_techniques = "BEU"     # sqlmap's --technique: B boolean, E error, U union, S stacked, T time
     fail_on = "high"              # a finding of this severity or worse fails the verdict
     wrong_passwords = 12          # wrong passwords in a row before lockout or throttling is expected
     max_session_hours = 24.0      # longest sign-in a session cookie may keep
@@ -14,7 +17,7 @@
 
     [security.roles.sales]        # the role matrix: one table per role created for the run
     scope = "own"                 # records the role may open: "own" or "all"
-    may = ["view", "change"]
+    may = ["view", "change"]      # of: view, change, delete, export
     configuration = false         # may open configuration pages
 
     [[security.waivers]]          # a finding the organisation accepts, until a date
@@ -38,9 +41,13 @@ ROLE_ACTIONS: Final[tuple[str, ...]] = ("view", "change", "delete", "export")
 #: The default matrix: a sales representative who sees only what they own and no configuration,
 #: and a sales manager who sees every record but no configuration either.
 DEFAULT_ROLES: Final[dict[str, dict[str, str | bool | tuple[str, ...]]]] = {
-    "sales representative": {"scope": "own", "may": ("view", "change"), "configuration": False},
-    "sales manager": {"scope": "all", "may": ("view", "change"), "configuration": False},
+    # A sales representative may delete their own records but not export the customer base;
+    # a manager may export every record but not delete others' work.
+    "sales representative": {"scope": "own", "may": ("view", "change", "delete"), "configuration": False},
+    "sales manager": {"scope": "all", "may": ("view", "change", "export"), "configuration": False},
 }
+#: sqlmap's injection techniques (its --technique letters).
+SQLMAP_TECHNIQUES: Final = "BEUSTQ"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -77,6 +84,11 @@ class SecuritySection:
     #: Seconds each scanner may run; after that it is stopped and its check is "could not check".
     wapiti_seconds: float = 180.0
     sqlmap_seconds: float = 120.0
+    #: sqlmap's --level (1-5) and --risk (1-3): more payloads and parameters, longer scans.
+    sqlmap_level: int = 1
+    sqlmap_risk: int = 1
+    #: sqlmap's --technique letters; T (time-based) rarely fits a time box.
+    sqlmap_techniques: str = "BEU"
     #: Stored payloads and sqlmap only run on a target Signoff resets afterwards; true allows them
     #: on a target it cannot reset (a disposable remote copy).
     active_on_unresettable: bool = False
@@ -97,6 +109,14 @@ class SecuritySection:
 
     def __post_init__(self) -> None:
         # The generic loader checks types; the matrix's words and the waivers' shape are ours.
+        if not 1 <= self.sqlmap_level <= 5:
+            raise PlanError(f"[security] sqlmap_level = {self.sqlmap_level} is not between 1 and 5")
+        if not 1 <= self.sqlmap_risk <= 3:
+            raise PlanError(f"[security] sqlmap_risk = {self.sqlmap_risk} is not between 1 and 3")
+        if not self.sqlmap_techniques or set(self.sqlmap_techniques.upper()) - set(SQLMAP_TECHNIQUES):
+            raise PlanError(
+                f"[security] sqlmap_techniques = {self.sqlmap_techniques!r}: letters of {SQLMAP_TECHNIQUES} only"
+            )
         for rule in self.role_rules():
             if rule.scope not in ("own", "all"):
                 raise PlanError(f"[security.roles.{rule.name}] scope = {rule.scope!r} is not one of: own, all")

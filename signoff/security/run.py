@@ -79,9 +79,17 @@ def run_scanner(name: str, context: CheckContext, home: Path, out_dir: Path) -> 
         excludes = [base.rstrip("/") + path for path in context.security.scan_excludes()]
         findings, _run = wapiti.scan(home, base, cookies, out_dir, section.wapiti_seconds, excludes)
     else:
-        findings, _runs = sqlmap.scan(
-            home, base, context.security.injection_points(), cookies, out_dir, section.sqlmap_seconds
-        )
+        try:
+            points = tuple(
+                sqlmap.resolve(point, lambda path: context.security.read_form(client, path))
+                for point in context.security.injection_points()
+            )
+        except Exception as error:  # a form that cannot be read cannot be probed: said, never passed
+            return _not_checked(name, f"a form to probe could not be read: {type(error).__name__}: {error}")
+        # The form reads refreshed the session's cookies (the anti-forgery one): sqlmap gets them all.
+        cookies = {cookie.name: cookie.value or "" for cookie in client.cookies}
+        options = sqlmap.Options(section.sqlmap_level, section.sqlmap_risk, section.sqlmap_techniques)
+        findings, _runs = sqlmap.scan(home, base, points, cookies, out_dir, section.sqlmap_seconds, options)
     return CheckResult(name, tuple(_with_point(findings, SCANNERS[name])), time.monotonic() - started, -1)
 
 

@@ -69,7 +69,9 @@ class CheckContext:
                     name=role_name,
                     scope="all" if rule.scope == "all" else "own",
                     actions=tuple(_ROLE_ACTIONS[a] for a in ("view", *rule.may) if a in _ROLE_ACTIONS),  # type: ignore[misc]
-                )
+                ),
+                # Export is not a record permission but a right to download lists: the adapter's.
+                export="export" in rule.may,
             )
             username = f"sec{len(self._users) + 1}{self.run_id}"
             password = f"Pw-{uuid.uuid4().hex[:12]}!"

@@ -1,6 +1,11 @@
 """sqlmap as a tool: only on the forms and list-search parameters the CRM adapter names, with the
 signed-in session, time-boxed; its output parsed into findings.
 
+A POST form is read first with the signed-in session (:func:`resolve`): every field a browser would
+submit, the adapter's values over them, sent with ``--data``; its anti-forgery token is fetched
+afresh for every request sqlmap sends (``--csrf-token`` / ``--csrf-url``). Level, risk and
+techniques come from the plan (``[security] sqlmap_level``, ``sqlmap_risk``, ``sqlmap_techniques``).
+
 sqlmap says one of two things when it completes: the injection points it identified (also in
 ``<output>/<host>/log``), or "all tested parameters do not appear to be injectable". Anything else
 - a crash, a time box run out, a connection it could not make - is could-not-check.
@@ -8,13 +13,14 @@ sqlmap says one of two things when it completes: the injection points it identif
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 import urllib.parse
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from signoff.crm.security import InjectionPoint
+from signoff.crm.security import HttpForm, InjectionPoint
 from signoff.findings import Finding
 from signoff.security.model import could_not_check, finding
 from signoff.security.scanners import SQLMAP, ToolRun, ensure_tool, run_tool
@@ -26,11 +32,45 @@ _TYPE = re.compile(r"^\s+Type: (.+)$", re.MULTILINE)
 _PAYLOAD = re.compile(r"^\s+Payload: (.+)$", re.MULTILINE)
 
 
+@dataclasses.dataclass(frozen=True)
+class Options:
+    """How hard sqlmap tries (the plan's ``sqlmap_level``, ``sqlmap_risk``, ``sqlmap_techniques``)."""
+
+    level: int = 1
+    risk: int = 1
+    #: No time-based technique by default: it would not fit a time box.
+    techniques: str = "BEU"
+
+
+def resolve(point: InjectionPoint, read_form: Callable[[str], HttpForm]) -> InjectionPoint:
+    """A POST form's injection point with every field of the form as the signed-in user sees it
+    (``read_form``: path -> form), the adapter's values over them; other points as they are."""
+    if not point.form_page:
+        return point
+    form = read_form(point.form_page).with_values(point.params)
+    params: dict[str, str] = {}
+    for name, value in form.fields:
+        params.setdefault(name, value)  # a field sent twice (a multiple choice) keeps its first value
+    token_field = point.token_field or (form.token_fields[0] if form.token_fields else "")
+    return dataclasses.replace(
+        point,
+        params=params,
+        token_field=token_field,
+        token_page=point.token_page or (point.form_page if token_field else ""),
+    )
+
+
 def command(
-    executable: Path, base_url: str, point: InjectionPoint, cookies: Mapping[str, str], out_dir: Path, seconds: float
+    executable: Path,
+    base_url: str,
+    point: InjectionPoint,
+    cookies: Mapping[str, str],
+    out_dir: Path,
+    seconds: float,
+    options: Options = Options(),
 ) -> list[str]:
-    """sqlmap's command line for one injection point: its parameters only, no questions, no time-based
-    technique (it would not fit a time box), the session cookie, a fresh anti-forgery token per try."""
+    """sqlmap's command line for one injection point: its parameters only, no questions, the plan's
+    level, risk and techniques, the session cookie, a fresh anti-forgery token per try."""
     url = base_url.rstrip("/") + point.path
     params = urllib.parse.urlencode(list(point.params.items()))
     argv = [
@@ -39,9 +79,9 @@ def command(
         "--flush-session",
         "--disable-coloring",
         f"--output-dir={out_dir}",
-        "--technique=BEU",
-        "--level=1",
-        "--risk=1",
+        f"--technique={options.techniques.upper()}",
+        f"--level={options.level}",
+        f"--risk={options.risk}",
         "--timeout=20",
         "--retries=1",
         f"--cookie={'; '.join(f'{k}={v}' for k, v in cookies.items())}",
@@ -64,8 +104,10 @@ def scan(
     cookies: Mapping[str, str],
     out_dir: Path,
     seconds: float,
+    options: Options = Options(),
 ) -> tuple[list[Finding], list[ToolRun]]:
-    """Each injection point in turn, sharing the time box; could-not-check for what was not finished."""
+    """Each injection point in turn, sharing the time box; could-not-check for what was not finished.
+    POST forms must have gone through :func:`resolve` first."""
     if not points:
         return [could_not_check("sqlmap", "sqlmap", "the CRM adapter names no injection point")], []
     try:
@@ -80,7 +122,11 @@ def scan(
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
         run = run_tool(
-            "sqlmap", command(executable, base_url, point, cookies, folder, share), folder / "sqlmap.out", share, folder
+            "sqlmap",
+            command(executable, base_url, point, cookies, folder, share, options),
+            folder / "sqlmap.out",
+            share,
+            folder,
         )
         runs.append(run)
         output = run.log.read_text(encoding="utf-8", errors="replace")

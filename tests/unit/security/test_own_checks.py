@@ -6,16 +6,20 @@ no CRM, no browser (stored XSS, which needs a browser, is in test_stored_xss.py)
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 import pytest
+import requests
 
+from signoff.crm.users import Role
 from signoff.findings import Finding
 from signoff.security.checks import CheckContext, run_check
 from signoff.security.checks.access import check_role_matrix
 from signoff.security.checks.forgery import check_csrf
 from signoff.security.checks.headers import check_error_pages, check_headers, check_open_redirect
 from signoff.security.checks.sessions import check_lockout, check_sessions
+from signoff.security.http import HttpClient
 from signoff.security.plan import SecuritySection
 from tests.unit.security.fixtures.adapter import FixtureSecurity
 from tests.unit.security.fixtures.app import serve
@@ -52,6 +56,8 @@ CASES = [
     ("idor", check_role_matrix, {"idor"}),
     ("list-leak", check_role_matrix, {"list-leak"}),
     ("configuration-open", check_role_matrix, {"configuration-open"}),
+    ("delete-any", check_role_matrix, {"unauthorised-delete"}),
+    ("export-any", check_role_matrix, {"unauthorised-export", "export-leak"}),
 ]
 
 
@@ -96,8 +102,52 @@ def test_passive_checks_refuse_active_probes_on_a_target_that_is_not_reset() -> 
         assert state.requests == 0
 
 
+class NoExport(FixtureSecurity):
+    """An adapter that cannot try an export."""
+
+    def export_list(self, client: HttpClient, text: str) -> requests.Response | None:
+        return None
+
+
+class DeleteNotGranted(FixtureSecurity):
+    """An adapter that makes every role without the delete permission (the CRM then refuses deletes)."""
+
+    def add_role(self, role: Role, *, export: bool = False) -> None:
+        super().add_role(
+            dataclasses.replace(role, actions=tuple(a for a in role.actions if a != "delete")), export=export
+        )
+
+
+EVERYTHING = SecuritySection(
+    roles={
+        "sales": {"scope": "own", "may": ("view", "change", "delete", "export"), "configuration": False},
+        "manager": {"scope": "all", "may": ("view", "change", "delete", "export"), "configuration": False},
+    },
+)
+
+
 def test_an_action_the_adapter_cannot_try_is_could_not_check_for_that_role() -> None:
     asked = SecuritySection(roles={"sales": {"scope": "own", "may": ("view", "export"), "configuration": False}})
     with serve(None) as (url, _state):
-        result = run_check("roles", check_role_matrix, CheckContext(FixtureSecurity(url), asked))
+        result = run_check("roles", check_role_matrix, CheckContext(NoExport(url), asked))
     assert [(f.status, f.key) for f in result.findings] == [("could-not-check", "could-not-check:roles:sales:export")]
+
+
+def test_delete_and_export_allowed_by_the_matrix_work_on_the_clean_app() -> None:
+    # Both ways: the same roles allowed everything find nothing (deletes done, files sent) ...
+    with serve(None) as (url, state):
+        result = run_check("roles", check_role_matrix, CheckContext(FixtureSecurity(url), EVERYTHING))
+        assert result.findings == ()
+        # ... and the deletes really happened: the manager's on another owner's record and the sales
+        # role's on its own (its try on another owner's record was refused, as its scope says).
+        deleted = state.db.execute("select count(*) from records where deleted = 1").fetchone()[0]
+        assert deleted == 2
+
+
+def test_a_delete_the_matrix_allows_but_the_crm_refuses_is_role_denied() -> None:
+    with serve(None) as (url, _state):
+        result = run_check("roles", check_role_matrix, CheckContext(DeleteNotGranted(url), EVERYTHING))
+    assert {f.key for f in result.findings} == {
+        "role-denied:manager:delete",
+        "role-denied:sales:delete:own",
+    }
