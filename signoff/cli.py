@@ -290,6 +290,9 @@ def command_run(args: argparse.Namespace) -> int:
         command += ["--browser", name]
     if shard is not None:
         command.append(f"--signoff-shard={shard}")
+    if getattr(args, "manual_only", False):
+        # The manual's run writes its own reports: the last acceptance run's stay as they are.
+        command.append(f"--signoff-report-dir={_manual_run_dir(plan)}")
     if args.headed:
         command.append("--headed")
     if args.screenshots:
@@ -493,10 +496,14 @@ def command_compare(args: argparse.Namespace) -> int:
     return EXIT_FAILED if comparison.regressed else EXIT_OK
 
 
+def _manual_run_dir(plan: Plan) -> Path:
+    """Where the manual's run writes its results and area reports: never over the acceptance's."""
+    return plan.resolve(plan.run.report_dir) / "manual" / "run"
+
+
 def _manual_results(plan: Plan) -> Path:
     # Its own results folder: a manual run must not replace the acceptance's results.
-    results = plan.resolve(plan.run.results_dir)
-    return results.with_name(results.name + "-manual")
+    return _manual_run_dir(plan) / "allure-results"
 
 
 def command_manual(args: argparse.Namespace) -> int:

@@ -138,6 +138,26 @@ class Plan:
         path = Path(relative).expanduser()
         return path if path.is_absolute() else self.root / path
 
+    def with_report_dir(self, folder: Path) -> Plan:
+        """This plan with every report of a run written under ``folder`` instead of its own folders.
+
+        ``[run] report_dir`` becomes ``folder``; each section's ``output_dir`` keeps its place relative
+        to the report folder (``reports/ux`` becomes ``<folder>/ux``; one elsewhere ``<folder>/<section>``).
+        A run made for something else (the user manual's screenshots) then leaves the acceptance's
+        reports as they are.
+        """
+        report_dir = self.resolve(self.run.report_dir)
+        sections = dict(self.sections)
+        for name, section in self.sections.items():
+            changes: dict[str, str] = {"report_dir": str(folder)} if name == "run" else {}
+            if "output_dir" in {field.name for field in dataclasses.fields(section)}:
+                own = self.resolve(section.output_dir)
+                where = own.relative_to(report_dir) if own.is_relative_to(report_dir) else Path(name)
+                changes["output_dir"] = str(folder / where)
+            if changes:
+                sections[name] = dataclasses.replace(section, **changes)
+        return Plan(path=self.path, sections=sections)
+
 
 def load_plan(path: str | Path | None = None) -> Plan:
     """Read and validate a plan file. ``None`` means ``acceptance.toml`` in the current folder."""

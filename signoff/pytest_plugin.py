@@ -85,6 +85,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="attach a screenshot to Allure on failure (default) or after every step",
     )
     group.addoption(
+        "--signoff-report-dir",
+        dest="signoff_report_dir",
+        default=None,
+        metavar="DIR",
+        help="write every report of this run under DIR instead of the plan's folders (signoff manual's run)",
+    )
+    group.addoption(
         "--signoff-shard",
         dest="signoff_shard",
         default=None,
@@ -101,6 +108,8 @@ def pytest_configure(config: pytest.Config) -> None:
         plan = load_plan(config.getoption("--plan"))
     except SignoffError as error:
         raise pytest.UsageError(str(error)) from None
+    if config.getoption("signoff_report_dir", None):
+        plan = plan.with_report_dir(Path(config.getoption("signoff_report_dir")).resolve())
     config.stash[PLAN_KEY] = plan
     if _runs_features(config, plan):
         from signoff.coverage.pytest_plugin import configure, settings_from_plan
