@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -32,6 +33,7 @@ from signoff.plan import load_plan  # noqa: E402
 from signoff.security.checks import CheckContext  # noqa: E402
 from signoff.security.plan import security_section  # noqa: E402
 from signoff.security.run import ALL, run_named  # noqa: E402
+from signoff.security.scanners.sqlmap import IDENTIFIED, NOT_INJECTABLE  # noqa: E402
 from signoff.targets.base import Credentials  # noqa: E402
 from signoff.targets.creme import EmbeddedCreme  # noqa: E402
 
@@ -42,6 +44,33 @@ def _lines(path: Path) -> int:
             return sum(1 for _ in handle)
     except OSError:
         return 0
+
+
+def _sqlmap_points(security: CremeSecurity, folder: Path) -> None:
+    """Each injection point's wall time (sqlmap's own start and end lines) and how it ended."""
+    for index, point in enumerate(security.injection_points(), start=1):
+        try:
+            output = (folder / f"sqlmap-{index}" / "sqlmap.out").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            print(f"  point {point.name}: not run")
+            continue
+        stamps = re.findall(r"^\[(\d\d:\d\d:\d\d)\]", output, re.MULTILINE)
+        seconds = _seconds(stamps[-1]) - _seconds(stamps[0]) if stamps else 0
+        ended = (
+            "injectable"
+            if IDENTIFIED in output
+            else "not injectable"
+            if NOT_INJECTABLE in output
+            else "unfinished (time box or error)"
+        )
+        print(
+            f"  point {point.method} {point.path} ({point.name}, probing {', '.join(point.probe)}): ~{seconds} s, {ended}"
+        )
+
+
+def _seconds(stamp: str) -> int:
+    hours, minutes, seconds = (int(part) for part in stamp.split(":"))
+    return hours * 3600 + minutes * 60 + seconds
 
 
 def main() -> int:
@@ -93,6 +122,8 @@ def main() -> int:
                 counted = str(result.requests) if result.requests >= 0 else "-"
                 summary = ", ".join(f"{f.status} {f.severity} {f.key}" for f in result.findings) or "none"
                 print(f"{name:15} {result.seconds:8.1f} {received:13d} {counted:>12}  {summary}", flush=True)
+                if name == "sqlmap":
+                    _sqlmap_points(security, out_dir / "sqlmap")
             browser.close()
     finally:
         started = time.monotonic()

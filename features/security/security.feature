@@ -33,7 +33,7 @@ Feature: Security acceptance
     Then no security finding reaches the plan's threshold
 
   @FP-SEC-004
-  Scenario: No injectable parameter in the list searches
+  Scenario: No injectable parameter in the forms and list searches
     When I run the sqlmap scan
     Then no security finding reaches the plan's threshold
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import shutil
+import time
 import urllib.parse
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -116,8 +117,10 @@ def scan(
         return [could_not_check("sqlmap", "sqlmap", f"sqlmap could not be installed: {error}")], []
     findings: list[Finding] = []
     runs: list[ToolRun] = []
-    share = seconds / len(points)
+    deadline = time.monotonic() + seconds
     for index, point in enumerate(points):
+        # An even share of what is left: time a quick point did not use goes to the ones after it.
+        share = max(1.0, (deadline - time.monotonic()) / (len(points) - index))
         folder = out_dir / f"sqlmap-{index + 1}"
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
