@@ -12,11 +12,16 @@ downloaded side by side can be given as they are. It writes into one folder:
   plan's catalogue - so a point passes only when it passes in every browser and shard that ran it,
   and each browser the plan requires must have run it;
 - ``ux/``: one UX scorecard from every run's page and task records;
+- ``functional/summary.json`` and ``ux/summary.json``: the areas' results for the sign-off report
+  (:mod:`signoff.coverage.summary`, :mod:`signoff.ux.summary`), judged as one whole run; a failed
+  scenario's message and steps come from its run's own ``functional/summary.json``, its failure
+  screenshot from the merged Allure results;
 - ``verdict.json``: passed only when no scenario failed or could not be checked, the coverage
   verdict is met and the UX verdict (when the UX audits ran) passed - what the one run of all
   features would have said.
 
-A scenario found in two runs (a job run twice) counts once, with the worse outcome.
+A scenario found in two runs (a job run twice) counts once, with the worse outcome; when the two
+disagree it is also marked flaky for Allure (:mod:`signoff.report.flaky`).
 """
 
 from __future__ import annotations
@@ -31,10 +36,16 @@ from typing import Any
 
 from signoff.allure_env import CATEGORIES_FILE, ENVIRONMENT_FILE, EXECUTOR_FILE, write_environment
 from signoff.coverage.report import CoverageReport, ScenarioResult, compute_coverage, write_reports
+from signoff.coverage.summary import AREA as AREA_FUNCTIONAL
+from signoff.coverage.summary import functional_result
 from signoff.errors import SignoffError
 from signoff.files import write_atomically
+from signoff.findings import SUMMARY_FILE, read_area_results, write_area_result
 from signoff.plan import Plan
+from signoff.report.flaky import mark_run
 from signoff.ux.scorecard import PageAudit, TaskAudit
+from signoff.ux.summary import AREA as AREA_UX
+from signoff.ux.summary import ux_result
 
 COVERAGE_FILE = "coverage.json"
 VERDICT_FILE = "verdict.json"
@@ -55,6 +66,7 @@ class MergeResult:
     reasons: tuple[str, ...]
     written: dict[str, Path] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    flaky: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -67,6 +79,7 @@ class MergeResult:
             "coverage": {"passed": self.coverage.verdict.passed, "reasons": list(self.coverage.verdict.reasons)},
             "ux": None if self.ux_passed is None else {"passed": self.ux_passed, "reasons": list(self.ux_reasons)},
             "browser_differences": [str(difference) for difference in self.coverage.browser_differences],
+            "flaky": self.flaky,
             "notes": self.notes,
         }
 
@@ -182,6 +195,8 @@ def merge_runs(
         required_browsers=settings.required_browsers,
     )
     written: dict[str, Path] = dict(write_reports(coverage, into / "coverage"))
+    for stale in (AREA_FUNCTIONAL, AREA_UX):  # a summary of an earlier merge into this folder must not stay
+        (into / stale / SUMMARY_FILE).unlink(missing_ok=True)
 
     ux_passed: bool | None = None
     ux_reasons: tuple[str, ...] = ()
@@ -197,6 +212,8 @@ def merge_runs(
         _json, html_path = write_scorecard(card, into / "ux")
         written["ux"] = html_path
         ux_passed, ux_reasons = card.verdict.passed, tuple(card.verdict.reasons)
+        # As a full run writes it (the merge judges the whole acceptance).
+        written["ux summary"] = write_area_result(into, ux_result(card, into, into / "ux", complete=True))
 
     reasons: list[str] = []
     broken = [s for s in coverage.results if s.outcome in ("failed", "could_not_check")]
@@ -213,8 +230,21 @@ def merge_runs(
         reasons.append(f"UX: {shown}")
 
     results = 0
+    flaky: list[str] = []
     if result_dirs:
         results = merge_allure(result_dirs, into / "allure-results")
+        flaky = mark_run(plan, into / "allure-results")
+    messages, steps = _scenario_texts(coverage_files)
+    functional = functional_result(
+        coverage,
+        into,
+        results_dir=into / "allure-results" if result_dirs else None,
+        messages=messages,
+        steps=steps,
+        complete=True,
+    )
+    written["functional summary"] = write_area_result(into, functional)
+    if result_dirs:
         if html:
             from signoff.report.allure import build_report
 
@@ -229,11 +259,33 @@ def merge_runs(
         reasons=tuple(reasons),
         written=written,
         notes=notes,
+        flaky=flaky,
     )
     written["verdict"] = write_atomically(
         into / VERDICT_FILE, json.dumps(outcome.to_dict(), ensure_ascii=False, indent=2) + "\n"
     )
     return outcome
+
+
+def _scenario_texts(coverage_files: Sequence[Path]) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """Each failed scenario's message and steps as its own run's ``functional/summary.json`` kept them.
+
+    A run writes that summary beside its coverage folder (``<report_dir>/coverage/coverage.json``,
+    ``<report_dir>/functional/summary.json``); runs without one leave the Allure results to tell.
+    """
+    messages: dict[str, str] = {}
+    steps: dict[str, tuple[str, ...]] = {}
+    for path in coverage_files:
+        result = read_area_results(path.parent.parent).get(AREA_FUNCTIONAL)
+        for finding in result.findings if result is not None else ():
+            scenario_id = str(finding.details.get("scenario", ""))
+            if not scenario_id:
+                continue
+            if finding.actual:
+                messages.setdefault(scenario_id, finding.actual)
+            if finding.steps:
+                steps.setdefault(scenario_id, tuple(finding.steps))
+    return messages, steps
 
 
 def _name_browsers(
@@ -272,6 +324,10 @@ def summary_lines(outcome: MergeResult) -> list[str]:
     else:
         lines.append("UX: no UX records in these runs (not audited)")
     lines += outcome.notes
+    if outcome.flaky:
+        from signoff.report.flaky import summary_line
+
+        lines.append(summary_line(outcome.flaky))
     lines.append(
         "Merged verdict 合并结论: "
         + ("passed 通过" if outcome.passed else "not passed 未通过 — " + "; ".join(outcome.reasons))

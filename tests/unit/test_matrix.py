@@ -25,6 +25,7 @@ from signoff.coverage.report import (
     render_summary,
 )
 from signoff.errors import BrowserError, SignoffError
+from signoff.findings import write_area_result
 from signoff.merge import merge_runs
 from signoff.plan import load_plan
 from signoff.shards import Shard, assign, parse_shard
@@ -138,6 +139,23 @@ def statuses(data: dict[str, Any]) -> dict[str, str]:
     return {point["id"]: point["status"] for point in data["function_points"]}
 
 
+def area_summary(folder: Path, area: str = "functional") -> dict[str, Any]:
+    """What an area's summary.json says, without when it was written: verdict, figures, findings."""
+    data: dict[str, Any] = json.loads((folder / area / "summary.json").read_text("utf-8"))
+    findings = [
+        (f["key"], f["status"], f["severity"], f.get("actual"), f.get("steps"), f.get("function_point"))
+        for f in data["findings"]
+    ]
+    return {
+        "verdict": data["verdict"],
+        "summary": data["summary"],
+        "figures": data["figures"],
+        "counts": data["counts"],
+        "complete": data.get("complete"),
+        "findings": sorted(findings),
+    }
+
+
 # --------------------------------------------------------------------------- shards
 
 
@@ -189,6 +207,34 @@ def test_the_merged_shards_give_the_outcome_of_one_run(project: pytest.Pytester,
     assert len(list((tmp_path / "merged/allure-results").glob("*-result.json"))) == 14
     verdict = json.loads((tmp_path / "merged/verdict.json").read_text("utf-8"))
     assert verdict["passed"] is True and verdict["scenarios"] == 14
+    # The sign-off report reads the merged areas as it reads one run's.
+    assert area_summary(tmp_path / "merged") == area_summary(project.path / "whole/reports")
+    assert area_summary(tmp_path / "merged")["verdict"] == "passed"
+
+    # UX: each shard recorded its own pages (one with an audit that did not complete); the merged
+    # ux/summary.json is what one run that audited all of them writes.
+    from signoff.ux.pytest_plugin import records_json
+    from signoff.ux.records import merge_page_audits
+    from signoff.ux.scorecard import IncompleteAudit, PageAudit, build_scorecard
+    from signoff.ux.summary import ux_result
+
+    def audits(shard: int) -> list[PageAudit]:
+        url = f"http://127.0.0.1:1/persons/contact/{shard}"
+        missing = [IncompleteAudit(part="accessibility", url=url, error="axe crashed")] if shard == 2 else []
+        return [PageAudit(url=url, browser="firefox", incomplete=missing)]
+
+    for shard in (1, 2):
+        folder = project.path / f"shard{shard}/reports/ux"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "ux-records.json").write_text(records_json(audits(shard), [], ["chromium", "firefox"]), "utf-8")
+    with_ux = merge_runs(
+        [project.path / f"shard{i}" for i in (1, 2, 3)], plan, tmp_path / "ux", project_root=project.path, html=False
+    )
+    one_run = tmp_path / "one-run"
+    card = build_scorecard(merge_page_audits(audits(1) + audits(2)), [], plan.section("ux"))
+    write_area_result(one_run, ux_result(card, one_run, one_run / "ux", complete=True))
+    assert with_ux.ux_passed is False and area_summary(tmp_path / "ux", "ux") == area_summary(one_run, "ux")
+    assert area_summary(tmp_path / "ux", "ux")["verdict"] == "could-not-check"
 
 
 def test_a_failure_in_one_browser_fails_the_point_and_is_a_browser_difference(
@@ -217,6 +263,14 @@ def test_a_failure_in_one_browser_fails_the_point_and_is_a_browser_difference(
     assert merged.passed is False
     assert statuses(merged.coverage.to_dict()) == statuses(data)
     assert any("It works everywhere [firefox]" in reason for reason in merged.reasons)
+    # Its functional summary.json is the unsharded run's: verdict, figures, the failed scenario's
+    # finding with its message and steps as the feature wrote them.
+    merged_summary = area_summary(tmp_path / "m")
+    assert merged_summary == area_summary(project.path / "whole/reports")
+    assert merged_summary["verdict"] == "failed" and merged_summary["figures"]["scenarios failed"] == 1
+    ((key, _status, _severity, actual, steps, _points),) = merged_summary["findings"]
+    assert key.endswith("[firefox]") and actual == "What failed: broken in firefox"
+    assert steps == ["Given a number 4", "Then it works in this browser"]
     # The command line: the same merge, its verdict as the exit status (1: not passed).
     out = tmp_path / "cli"
     argv = ["--plan", str(project.path / "whole.toml"), "report", "--merge", str(project.path / "shard1")]
