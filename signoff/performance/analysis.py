@@ -12,6 +12,7 @@ p95s).
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -23,6 +24,16 @@ PERCENTILES: tuple[float, ...] = (0.50, 0.90, 0.95, 0.99)
 #: Throughput "stops growing" when it rises by less than this share of the users' rise
 #: (users +100 %, throughput +40 %: 0.4 < 0.5, the server no longer keeps up).
 KNEE_EFFICIENCY = 0.5
+
+
+#: A Python object's memory address in an error's text (``<HTTPConnection(...) at 0x7fcf…>``):
+#: every failed connection has its own, and each would be an error kind of its own.
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+
+
+def error_kind(name: str, error: str) -> str:
+    """The kind of an error as the report groups them: the request's name and the error, addresses left out."""
+    return f"{name}: {_ADDRESS.sub(' at 0x…', error)}"
 
 
 def histogram(data: Mapping[Any, Any]) -> Histogram:
@@ -140,7 +151,7 @@ def step_from_data(data: Mapping[str, Any]) -> StepResult:
     every = [entry for entries in by_page.values() for entry in entries]
     errors: dict[str, int] = {}
     for error in data.get("errors", ()):
-        kind = f"{error.get('name', '?')}: {error.get('error', '?')}"
+        kind = error_kind(str(error.get("name", "?")), str(error.get("error", "?")))
         errors[kind] = errors.get(kind, 0) + int(error.get("occurrences", 1))
     return StepResult(
         index=int(data.get("index", 0)),

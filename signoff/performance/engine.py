@@ -37,6 +37,8 @@ from signoff.targets.processes import ManagedProcess, free_port, spawn
 
 #: Seconds past the plan's time limit before the engine kills a generator that did not stop itself.
 KILL_GRACE = 30.0
+#: Seconds a master that has written its final results gets to exit by itself.
+EXIT_GRACE = 30.0
 
 
 class HostNotAllowed(SignoffError):
@@ -214,11 +216,19 @@ def run_profile(
             probed: set[int] = set()
             deadline = started + section.time_limit + KILL_GRACE
             master = processes["master"]
+            finished_at: float | None = None
             while master.alive():
                 if time.time() > deadline:
                     say("the generator passed its time limit; stopping it")
                     break
                 current = _read(results_path)
+                # The master has written its last results: it gets a short while to exit by
+                # itself (its workers may be slow to quit under load), not the whole time limit.
+                if current.get("stopped", "running") != "running":
+                    finished_at = finished_at or time.time()
+                    if time.time() - finished_at > EXIT_GRACE:
+                        say("the generator wrote its results but did not exit; stopping it")
+                        break
                 steps_so_far = current.get("steps", [])
                 step = steps_so_far[-1] if steps_so_far else None
                 # Only the step running now: a probe slowed down by the load is not filed under a
@@ -439,7 +449,11 @@ def judge(record: RunRecord, section: PerformanceSection, baseline: dict[str, An
                     where=f"{top.users} concurrent users",
                     expected="every request answered or timed out within the run",
                     actual=f"{top.in_flight_at_end} unanswered against {top.total.requests} measured: "
-                    "their times are in no figure; hold the top step longer than the request timeout",
+                    + (
+                        "their times are in no figure; hold the top step longer than the request timeout"
+                        if top.seconds <= section.request_timeout
+                        else "their times are in no figure; the server was not answering most of its users"
+                    ),
                 )
             )
         if top.reached_users < top.users:
@@ -505,15 +519,24 @@ def judge(record: RunRecord, section: PerformanceSection, baseline: dict[str, An
         )
     if section.browser_probe and measured:
         unmeasured = [p for p in record.probes if p.lcp_ms is None and p.load_ms is None]
-        if not record.probes or unmeasured:
+        # The browser opens the pages of the step running when it is free: while the load makes
+        # each page wait up to the request timeout, a short step can end before its turn.
+        probed = {p.users for p in record.probes}
+        missed = [s.users for s in measured if s.users not in probed]
+        if not record.probes or unmeasured or missed:
+            said = [f"{p.page} at {p.users} users: {p.problem}" for p in unmeasured[:5]]
+            if missed and record.probes:
+                said.append(
+                    f"no browser measurement at {', '.join(map(str, missed))} users "
+                    "(the browser was still opening the pages of an earlier step)"
+                )
             findings.append(
                 Finding(
                     key="browser-probe",
                     title="What users feel under load could not be measured on every key page",
                     severity="low",
                     status="could-not-check",
-                    actual="; ".join(f"{p.page} at {p.users} users: {p.problem}" for p in unmeasured[:5])
-                    or "no browser measurement",
+                    actual="; ".join(said) or "no browser measurement",
                 )
             )
     verdict = verdict_of(findings, checked_anything=top is not None)

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import gevent  # type: ignore[import-untyped]  # gevent ships no type hints
+import locust.log
 import locust.runners
 from locust.env import Environment
 
@@ -45,6 +46,10 @@ WORKER_CONNECT_TIMEOUT = 60.0
 FINAL_REPORT_WAIT = 2.5
 #: Seconds between two writes of the results file while a step is held.
 SAVE_INTERVAL = 5.0
+#: Heartbeats (one a second) a worker may miss before the master counts it as gone. locust's
+#: default is 3: a generator process saturated by 1000 users answers late, and locust would then
+#: stop the whole test mid-step ("The last worker went missing") while the step looks held.
+HEARTBEAT_LIVENESS = 30
 
 
 def _config(path: str) -> dict[str, Any]:
@@ -192,6 +197,8 @@ class Recorder:
 
 def run_master(args: argparse.Namespace) -> int:
     config = _config(args.config)
+    # Read by locust each time a worker connects or sends a heartbeat (a test sets a short one).
+    locust.runners.HEARTBEAT_LIVENESS = int(config.get("heartbeat_liveness", HEARTBEAT_LIVENESS))
     recorder = Recorder(Path(args.results), config)
     stop = {"reason": ""}
 
@@ -234,12 +241,18 @@ def run_master(args: argparse.Namespace) -> int:
             recorder.step["spawned"] = round(time.time() - recorder.started, 3)  # type: ignore[index]
             recorder.save()
             hold_until = time.time() + float(hold)
+            lost = ""
             saved = time.time()
             while time.time() < hold_until and not stop["reason"]:
                 if time.time() > deadline:
                     stop["reason"] = "time-limit"
                     break
                 gevent.sleep(0.2)
+                gone = _missing_workers(runner)
+                if gone and not lost:
+                    # Its users stopped with it: the step is no longer held at its user count.
+                    lost = f"generator worker(s) {gone} stopped answering the master at {users} users"
+                    recorder.data["message"] = recorder.data["message"] or lost
                 if time.time() - saved >= SAVE_INTERVAL:
                     # What ran so far is on disk, should this process be killed.
                     recorder.save()
@@ -251,7 +264,7 @@ def run_master(args: argparse.Namespace) -> int:
                 recorder.step["in_flight_at_end"] = sum(recorder.in_flight.values())  # type: ignore[index]
                 runner.stop()
                 gevent.sleep(FINAL_REPORT_WAIT)
-            recorder.end_step(reached, complete=not stop["reason"])
+            recorder.end_step(reached, complete=not stop["reason"] and not lost)
         recorder.data["stopped"] = stop["reason"] or "completed"
     except Exception as error:  # the record of what ran is still written
         recorder.data["stopped"] = "error"
@@ -260,6 +273,11 @@ def run_master(args: argparse.Namespace) -> int:
         recorder.save()
         runner.quit()
     return 0 if recorder.data["stopped"] == "completed" else 1
+
+
+def _missing_workers(runner: Any) -> str:
+    """The workers the master counts as gone (no heartbeat for :data:`HEARTBEAT_LIVENESS` s)."""
+    return ", ".join(str(worker.id) for worker in runner.clients.missing)
 
 
 def run_worker(args: argparse.Namespace) -> int:
@@ -291,6 +309,8 @@ def main(argv: list[str] | None = None) -> int:
     worker.add_argument("--master-host", default="127.0.0.1")
     worker.add_argument("--master-port", type=int, required=True)
     args = parser.parse_args(argv)
+    # locust's own messages (a worker gone missing, a CPU warning) go to this process's log file.
+    locust.log.setup_logging("INFO")  # type: ignore[no-untyped-call]  # locust.log is untyped
     return run_master(args) if args.role == "master" else run_worker(args)
 
 

@@ -111,7 +111,7 @@ def record(steps: list[analysis.StepResult], **changes: Any) -> RunRecord:
         "raw": {"started_at": 0.0, "series": []},
         "steps": steps,
         "samples": [],
-        "probes": [Probe(0, steps[-1].users, "contact list", 10.0, 100.0, 120.0)] if steps else [],
+        "probes": [Probe(i, s.users, "contact list", 10.0, 100.0, 120.0) for i, s in enumerate(steps)],
         "server_sampled": True,
         "stopped": "completed",
         "message": "",
@@ -269,3 +269,34 @@ def test_requests_still_unanswered_when_the_run_ends_are_said_and_not_a_pass() -
     # Some users are always mid-request: a few of them, or a minority, is no gap in the figures.
     assert judge(record([simple(1000, 1000, 300, in_flight_at_end=3)]), SECTION, None).result.verdict == "passed"
     assert judge(record([simple(5, 48, 300, in_flight_at_end=1)]), SECTION, None).result.verdict == "passed"
+
+
+def test_the_same_error_on_two_connections_is_one_kind() -> None:
+    # Seen in the stress run on Creme: urllib3 names each connection object by its address.
+    def timeout(address: str) -> dict[str, Any]:
+        text = f"ConnectTimeoutError(<HTTPConnection(host='127.0.0.1', port=8000) at {address}>, 'timed out')"
+        return {"name": "sign in · sign-in page", "error": text, "occurrences": 1}
+
+    errors = [timeout("0x7fcfd56adb90"), timeout("0x7fcfce53dd90")]
+    grouped = step(10, {"w1": [entry("sign in · sign-in page", {30000: 2}, 2)]}, errors=errors)
+    assert list(grouped.errors.values()) == [2]
+    assert "at 0x…>" in next(iter(grouped.errors))
+    # Different errors stay apart.
+    other = {"name": "sign in · sign-in page", "error": "ReadTimeout('read timed out')", "occurrences": 3}
+    assert len(step(10, {}, errors=[*errors, other]).errors) == 2
+
+
+def test_the_advice_on_unanswered_requests_fits_the_hold() -> None:
+    short = judge(record([simple(1000, 1000, 300, in_flight_at_end=900, seconds=20.0)]), SECTION, None)
+    held = judge(record([simple(1000, 1000, 300, in_flight_at_end=900, seconds=120.0)]), SECTION, None)
+    assert "hold the top step longer" in short.result.findings[0].actual
+    assert "not answering most of its users" in held.result.findings[0].actual
+
+
+def test_a_step_the_browser_could_not_reach_is_said() -> None:
+    steps = [simple(100, 1000, 300), simple(200, 1000, 300), simple(300, 1000, 300)]
+    probes = [Probe(0, 100, "contact list", 10.0, 100.0, 120.0), Probe(2, 300, "contact list", 10.0, 100.0, 120.0)]
+    judged = judge(record(steps, probes=probes), SECTION, None)
+    assert [f.key for f in judged.result.findings] == ["browser-probe"]
+    assert "no browser measurement at 200 users" in judged.result.findings[0].actual
+    assert judge(record(steps), SECTION, None).result.verdict == "passed"
