@@ -5,9 +5,10 @@ Compared, for runs A (before) and B (after):
 - scenarios: newly failing (passed in A, failed or could not check in B), newly passing, still
   failing, added (only in B), removed (only in A);
 - each area's verdict, an area that ran in A but not in B included;
-- each area's figures side by side; a figure whose name says which way is better (scores, coverage
-  and passes up; p95, errors, mismatches, violations, failures and elements down) is flagged when it
-  moved the wrong way;
+- each area's figures side by side (the performance area's p95 per page too, from the archived
+  ``steps.csv``); a figure whose name says which way is better (scores, coverage and passes up; p95,
+  errors, mismatches, unexpected refusals, dropped rows, pending points, violations, failures and
+  elements down) is flagged when it moved the wrong way;
 - findings by their stable key: new ones, fixed ones, and ones that now hit more elements (the UX
   area's ``details["elements"]`` per rule and page kind).
 
@@ -31,8 +32,11 @@ from signoff.report.history import ArchivedRun, history_dir, list_runs, load_run
 HTML_NAME: Final = "compare.html"
 FAILING: Final = ("failed", "could_not_check")
 _HIGHER_BETTER = re.compile(r"score|coverage|passed|throughput|requests/s|rps", re.IGNORECASE)
+# Not "seconds": the kit's own wall time (a security area's "seconds") says nothing about the CRM and
+# would flag every pair of runs; the CRM's times are in ms (p50_ms, p95_ms <page>).
 _LOWER_BETTER = re.compile(
-    r"p9\d|p5\d|median|error|mismatch|violation|failed|could not check|elements|findings|\bms\b|seconds|latency",
+    r"p9\d|p5\d|median|error|mismatch|violation|failed|could not check|elements|findings|\bms\b|latency"
+    r"|refusal|dropped|pending",
     re.IGNORECASE,
 )
 _VERDICT_RANK: Final = {"passed": 0, "could-not-check": 1, "failed": 2, "not-run": 3}
@@ -50,6 +54,12 @@ class ScenarioChange:
     @property
     def worse(self) -> bool:
         return self.kind == "newly-failing" or (self.kind == "added" and self.after in FAILING)
+
+    @property
+    def title(self) -> str:
+        """Feature / scenario, with the test's parameters (browser, outline row) that tell its runs apart."""
+        _base, bracket, parameters = self.id.partition("[")
+        return f"{self.feature} / {self.name}" + (f" [{parameters}" if bracket else "")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -95,9 +105,7 @@ class Comparison:
     @property
     def regressions(self) -> list[str]:
         """One line per thing that got worse."""
-        lines = [
-            f"scenario {c.kind}: {c.feature} / {c.name} ({c.before} -> {c.after})" for c in self.scenarios if c.worse
-        ]
+        lines = [f"scenario {c.kind}: {c.title} ({c.before} -> {c.after})" for c in self.scenarios if c.worse]
         lines += [f"area {a.area}: {a.before} -> {a.after}" for a in self.areas if a.worse]
         lines += [f"{f.area} {f.name}: {f.before} -> {f.after}" for f in self.figures if f.worse]
         lines += [f"{f.area} finding {f.kind}: {f.id} {f.title} {f.detail}".rstrip() for f in self.findings if f.worse]
@@ -243,9 +251,7 @@ def render_text(comparison: Comparison) -> str:
     for kind in ("newly-failing", "newly-passing", "still-failing", "added", "removed"):
         items = [c for c in comparison.scenarios if c.kind == kind]
         lines.append(f"scenarios {kind}: {len(items)}")
-        lines += [
-            f"  {'!' if c.worse else ' '} {c.feature} / {c.name} ({c.before or '-'} -> {c.after or '-'})" for c in items
-        ]
+        lines += [f"  {'!' if c.worse else ' '} {c.title} ({c.before or '-'} -> {c.after or '-'})" for c in items]
     lines.append("")
     lines.append("areas (A -> B):")
     for area in comparison.areas:

@@ -4,6 +4,9 @@ Each archived run holds what comparing two runs and dating a defect need, and no
 run's own reports need:
 
 - ``areas/<area>/summary.json``: every area's result (:mod:`signoff.findings`);
+- ``areas/performance/steps.csv``: the load run's figures per step and page, beside its report
+  (read back as one ``p95_ms <page>`` figure per page at the top step, so that ``signoff compare``
+  shows p95 per page, not only the run's overall p95);
 - ``scenarios.json``: every scenario and its outcome (from the functional area's ``coverage.json``);
 - ``coverage.json``: the function-point coverage itself;
 - ``plan.toml``: the plan the run used;
@@ -14,8 +17,10 @@ Folder names start with a UTC timestamp, so their order is the order of the runs
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import datetime as dt
+import io
 import json
 import re
 import shutil
@@ -28,6 +33,8 @@ from signoff.files import write_atomically
 from signoff.findings import SUMMARY_FILE, AreaResult, defect_id, read_area_results
 
 HISTORY_FOLDER: Final = "history"
+PERFORMANCE: Final = "performance"
+STEPS_FILE: Final = "steps.csv"
 SCENARIOS_FILE: Final = "scenarios.json"
 ENVIRONMENT_FILE: Final = "environment.json"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -131,9 +138,16 @@ def archive_run(
     partial = folder_root / f".partial-{folder.name}"
     shutil.rmtree(partial, ignore_errors=True)
     (partial / "areas").mkdir(parents=True)
-    for area in read_area_results(report_dir):  # only summaries that read back as area results
+    areas = read_area_results(report_dir)  # only summaries that read back as area results
+    for area in areas:
         (partial / "areas" / area).mkdir(parents=True, exist_ok=True)
         shutil.copyfile(report_dir / area / SUMMARY_FILE, partial / "areas" / area / SUMMARY_FILE)
+    if PERFORMANCE in areas:
+        # The per-page table lies beside the performance report the summary names.
+        where = areas[PERFORMANCE].report
+        steps = (report_dir / where).parent / STEPS_FILE if where and "://" not in where else None
+        if steps is not None and steps.is_file():
+            shutil.copyfile(steps, partial / "areas" / PERFORMANCE / STEPS_FILE)
     coverage = report_dir / "coverage" / "coverage.json"
     if coverage.is_file():
         shutil.copyfile(coverage, partial / "coverage.json")
@@ -179,13 +193,36 @@ def load_run(path: Path) -> ArchivedRun:
         }
     except (OSError, ValueError, KeyError, TypeError):
         scenarios = {}
+    areas = read_area_results(path / "areas")
+    if PERFORMANCE in areas:
+        pages = page_p95(path / "areas" / PERFORMANCE / STEPS_FILE)
+        if pages:
+            result = areas[PERFORMANCE]
+            areas[PERFORMANCE] = dataclasses.replace(result, figures={**result.figures, **pages})
     return ArchivedRun(
         name=path.name,
         path=path,
         facts={str(k): str(v) for k, v in dict(facts).items()},
-        areas=read_area_results(path / "areas"),
+        areas=areas,
         scenarios=scenarios,
     )
+
+
+def page_p95(steps_csv: Path) -> dict[str, float | int | str]:
+    """``p95_ms <page>`` for each page at the load run's top step (most users), from its ``steps.csv``."""
+    try:
+        rows = list(csv.DictReader(io.StringIO(steps_csv.read_text(encoding="utf-8"))))
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return {}
+    try:
+        top = max(int(row["users"]) for row in rows)
+        return {
+            f"p95_ms {row['name']}": float(row["p95_ms"])
+            for row in rows
+            if int(row["users"]) == top and row.get("name") and row["name"] != "all pages"
+        }
+    except (KeyError, ValueError, TypeError):
+        return {}  # not a table this kit wrote: the summary's own figures still compare
 
 
 def first_seen(runs: Iterable[Path]) -> dict[str, str]:

@@ -120,3 +120,56 @@ def test_compare_command_exits_1_on_regression_and_writes_html(
 def test_comparison_loads_from_folder(report_dir: Path) -> None:
     assert load_comparison(report_dir).after.name == RUN_B
     assert json.loads((RECORDED / "history" / RUN_B / "scenarios.json").read_text())
+
+
+STEPS_CSV = """users,name,requests,failures,throughput,error_percent,p50_ms,p90_ms,p95_ms,p99_ms,max_ms
+5,all pages,60,0,2.5,0.0,100.0,800.0,{all},1000.0,1200.0
+5,contact list,20,0,0.8,0.0,120.0,700.0,{contacts},900.0,1000.0
+5,sign in · sign-in page,10,0,0.4,0.0,50.0,80.0,90.0,100.0,120.0
+1,contact list,5,0,0.2,0.0,50.0,60.0,9999.0,70.0,80.0
+"""
+
+
+def archived(tmp_path: Path, name: str, *, contacts: float, seconds: float, refusals: int) -> Path:
+    """A run archived from a report folder as the areas write it (performance with its steps.csv)."""
+    from signoff.findings import AreaResult, write_area_result
+
+    report_dir = tmp_path / name
+    write_area_result(
+        report_dir,
+        AreaResult(
+            area="performance",
+            verdict="passed",
+            summary="",
+            figures={"p95_ms": 930.0, "users": 5},
+            report="performance/performance.html",
+        ),
+    )
+    (report_dir / "performance" / "steps.csv").write_text(STEPS_CSV.format(all=930.0, contacts=contacts))
+    write_area_result(
+        report_dir, AreaResult(area="security", verdict="passed", summary="", figures={"seconds": seconds})
+    )
+    write_area_result(
+        report_dir, AreaResult(area="data", verdict="passed", summary="", figures={"unexpected refusals": refusals})
+    )
+    folder = archive_run(report_dir, tmp_path / "no-results", None, 5)
+    assert folder is not None
+    return folder
+
+
+def test_p95_per_page_is_archived_and_compared_and_the_kits_own_time_is_not_a_regression(tmp_path: Path) -> None:
+    before = load_run(archived(tmp_path, "a", contacts=700.0, seconds=180.0, refusals=0))
+    after = load_run(archived(tmp_path, "b", contacts=1500.0, seconds=240.0, refusals=2))
+    # The top step's pages (5 users), not the 1-user step's; "all pages" is the summary's own p95_ms.
+    assert {k: v for k, v in before.areas["performance"].figures.items() if k.startswith("p95_ms ")} == {
+        "p95_ms contact list": 700.0,
+        "p95_ms sign in · sign-in page": 90.0,
+    }
+    rows = {(f.area, f.name): f for f in compare_runs(before, after).figures}
+    assert rows[("performance", "p95_ms contact list")].worse
+    assert not rows[("performance", "p95_ms sign in · sign-in page")].worse
+    assert not rows[("security", "seconds")].worse  # the kit's wall time says nothing about the CRM
+    assert rows[("data", "unexpected refusals")].worse
+    text = render_text(compare_runs(before, after))
+    assert "! performance p95_ms contact list: 700 -> 1500" in text and "regressions: 2" in text
+    assert not compare_runs(before, before).regressed
