@@ -17,6 +17,7 @@ from typing import Any
 
 from signoff.crm import CRM, FormRejected
 from signoff.crm.fields import (
+    ACTIVITY_KINDS,
     FIELDS,
     RECORD_TYPE_NAMES,
     RECORD_TYPES,
@@ -35,6 +36,7 @@ from steps._refusals import KEY, attempt
 closed_set(
     "record", RECORD_TYPE_NAMES, only=True, meaning="a record type: organisation, contact, opportunity, activity"
 )
+closed_set("kind_of_activity", ACTIVITY_KINDS, only=True, meaning="a kind of activity: task, meeting, phone call")
 
 #: The scenario context key of the record type the last attempt was about.
 ATTEMPTED = "attempted_record_type"
@@ -148,6 +150,33 @@ def add_records(crm: CRM, record: RecordType, datatable: list[list[str]]) -> Non
     """Create one record per row of the table (a header row of field names, then the values)."""
     for values in records_from_table(datatable, record):
         crm.records.add(record, _keys(record, values, crm))
+
+
+def _activity_table(arguments: dict[str, Any], table: list[list[str]] | None) -> list[str]:
+    return table_problems(table, "activity", vertical=False)
+
+
+@given(
+    "a {kind:kind_of_activity} with:",
+    "these {kind:kind_of_activity}s:",
+    "已有{kind:kind_of_activity}：",
+    "已有{kind:kind_of_activity}:",
+    "已有以下{kind:kind_of_activity}：",
+    "已有以下{kind:kind_of_activity}:",
+)
+@when(
+    "I add a {kind:kind_of_activity} with:",
+    "I add these {kind:kind_of_activity}s:",
+    "我新增{kind:kind_of_activity}：",
+    "我新增{kind:kind_of_activity}:",
+    "我新增以下{kind:kind_of_activity}：",
+    "我新增以下{kind:kind_of_activity}:",
+)
+@checks(_activity_table)
+def add_activities(crm: CRM, kind: str, datatable: list[list[str]]) -> None:
+    """Add a task, meeting or phone call from a table: title, start, end, place, participants, description."""
+    for values in records_from_table(datatable, "activity"):
+        crm.records.add("activity", _keys("activity", {**values, "activity_type": kind}, crm))
 
 
 @when(

@@ -287,7 +287,7 @@ class CremeCRM:
 
     @cached_property
     def records(self) -> CremeRecords:
-        return CremeRecords(self._page, self.customers, self.sales)
+        return CremeRecords(self._page, self.customers, self.sales, self.activities)
 
     @cached_property
     def data(self) -> CremeData:

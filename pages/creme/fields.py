@@ -21,7 +21,7 @@ from typing import Final, Literal
 
 from signoff.crm.fields import RECORD_FIELDS, RecordType
 
-Entry = Literal["text", "select", "date", "record"]
+Entry = Literal["text", "select", "date", "record", "moment", "kind"]
 
 
 @dataclass(frozen=True)
@@ -35,26 +35,34 @@ class CremeField:
     entry: Entry = "text"
     #: The list view column that shows it by default (``regular_field-...``), if any.
     column: str | None = None
+    #: The list view column a view of the user's own can show (Creme's "Create a custom view"),
+    #: when the default list does not show it.
+    cell: str | None = None
 
+
+#: The activity form's own widgets: start and end (date and time boxes), the other participants.
+START = "cform_extra-activities_start"
+END = "cform_extra-activities_end"
+PARTICIPANTS = "cform_extra-activities_others_participants"
 
 #: The relations Creme lists as columns: a contact's employer, an opportunity's target.
 EMPLOYER = "relation-persons-subject_employed_by"
 TARGET = "relation-opportunities-subject_targets_orga"
 
 _ADDRESS: Final[dict[str, CremeField]] = {
-    "address": CremeField("billing_address-address"),
-    "city": CremeField("billing_address-city"),
-    "postcode": CremeField("billing_address-zipcode"),
-    "country": CremeField("billing_address-country"),
+    "address": CremeField("billing_address-address", cell="regular_field-billing_address__address"),
+    "city": CremeField("billing_address-city", cell="regular_field-billing_address__city"),
+    "postcode": CremeField("billing_address-zipcode", cell="regular_field-billing_address__zipcode"),
+    "country": CremeField("billing_address-country", cell="regular_field-billing_address__country"),
 }
 
 FIELDS: Final[dict[RecordType, dict[str, CremeField]]] = {
     "organisation": {
         "name": CremeField("name", column="regular_field-name"),
         "phone": CremeField("phone", column="regular_field-phone"),
-        "fax": CremeField("fax"),
-        "email": CremeField("email"),
-        "website": CremeField("url_site"),
+        "fax": CremeField("fax", cell="regular_field-fax"),
+        "email": CremeField("email", cell="regular_field-email"),
+        "website": CremeField("url_site", cell="regular_field-url_site"),
         **_ADDRESS,
         "description": CremeField("description"),
         "owner": CremeField("user", "select", column="regular_field-user"),
@@ -62,13 +70,13 @@ FIELDS: Final[dict[RecordType, dict[str, CremeField]]] = {
     "contact": {
         "first_name": CremeField("first_name", column="regular_field-first_name"),
         "last_name": CremeField("last_name", column="regular_field-last_name"),
-        "job_title": CremeField("full_position"),
+        "job_title": CremeField("full_position", cell="regular_field-full_position"),
         "organisation": CremeField(EMPLOYER, "record", column=EMPLOYER),
         "phone": CremeField("phone", column="regular_field-phone"),
-        "mobile": CremeField("mobile"),
-        "fax": CremeField("fax"),
+        "mobile": CremeField("mobile", cell="regular_field-mobile"),
+        "fax": CremeField("fax", cell="regular_field-fax"),
         "email": CremeField("email", column="regular_field-email"),
-        "website": CremeField("url_site"),
+        "website": CremeField("url_site", cell="regular_field-url_site"),
         **_ADDRESS,
         "description": CremeField("description"),
         "birthday": CremeField("birthday", "date"),
@@ -87,6 +95,13 @@ FIELDS: Final[dict[RecordType, dict[str, CremeField]]] = {
     },
     "activity": {
         "title": CremeField("title", column="regular_field-title"),
+        # The kind is the form Creme opens (a task's, a meeting's); start, end and participants
+        # are the activity form's own widgets, handled with the activities adapter.
+        "activity_type": CremeField("type", "kind", column="regular_field-type"),
+        "start": CremeField(START, "moment", column="regular_field-start"),
+        "end": CremeField(END, "moment", column="regular_field-end"),
+        "place": CremeField("place", cell="regular_field-place"),
+        "participants": CremeField(PARTICIPANTS, "record"),
         "description": CremeField("description"),
     },
 }

@@ -53,7 +53,8 @@ class BusinessField:
     #: Other words analysts use for it (plural forms, synonyms from the glossary).
     aliases: tuple[str, ...] = ()
     #: ``text``, ``email``, ``phone``, ``url``, ``date``, ``datetime``, ``amount``, ``percent``,
-    #: ``record`` (names another record), ``user``, ``choice``: how a value is read and compared.
+    #: ``record`` (names another record), ``records`` (names several, comma-separated), ``user``,
+    #: ``choice``, ``activity kind``: how a value is read and compared.
     kind: str = "text"
 
     def names(self) -> tuple[str, ...]:
@@ -91,9 +92,20 @@ _FIELDS: Final[tuple[BusinessField, ...]] = (
     BusinessField("title", "title", "标题", ("subject of the activity",)),
     BusinessField("start", "start", "开始", ("start time", "开始时间"), kind="datetime"),
     BusinessField("end", "end", "结束", ("end time", "结束时间"), kind="datetime"),
-    BusinessField("participants", "participants", "参与人", ("participant",), kind="record"),
-    BusinessField("activity_type", "type", "类型", ("activity type", "活动类型"), kind="choice"),
+    BusinessField("participants", "participants", "参与人", ("participant", "参与者"), kind="records"),
+    BusinessField("activity_type", "type", "类型", ("activity type", "活动类型"), kind="activity kind"),
+    BusinessField("place", "place", "地点", ("location", "venue", "会议地点")),
 )
+
+#: The kinds of activity by the words analysts use, English and Chinese, to the canonical kind.
+ACTIVITY_KINDS: Final[dict[str, str]] = {
+    "task": "task",
+    "任务": "task",
+    "meeting": "meeting",
+    "会议": "meeting",
+    "phone call": "phone call",
+    "电话": "phone call",
+}
 
 #: Which canonical fields each record type has, in the order forms and reports list them.
 RECORD_FIELDS: Final[dict[RecordType, tuple[str, ...]]] = {
@@ -141,7 +153,7 @@ RECORD_FIELDS: Final[dict[RecordType, tuple[str, ...]]] = {
         "description",
         "owner",
     ),
-    "activity": ("title", "activity_type", "start", "end", "participants", "description", "owner"),
+    "activity": ("title", "activity_type", "start", "end", "place", "participants", "description", "owner"),
 }
 
 FIELDS: Final[dict[str, BusinessField]] = {field.key: field for field in _FIELDS}
@@ -202,6 +214,8 @@ def value_problem(field: BusinessField, value: str) -> str | None:
         "amount": parse_amount,
         "percent": percent,
     }
+    if field.kind == "activity kind" and value.strip() and _normalised(value) not in ACTIVITY_KINDS:
+        return f'the {field.english}: "{value}" is not a kind of activity; valid: {", ".join(ACTIVITY_KINDS)}'
     reader = readers.get(field.kind)
     if reader is None or not value.strip():
         return None
@@ -232,7 +246,38 @@ def same_value(field: BusinessField, expected: str, shown: str) -> bool:
         numbers = [_number(text) for text in (expected, shown)]
         if None not in numbers:
             return numbers[0] == numbers[1]
+    if field.kind in ("date", "datetime"):
+        moments = [_moment(text) for text in (expected, shown)]
+        if None not in moments:
+            return moments[0] == moments[1]
+    if field.kind == "activity kind":
+        return activity_kind(expected) == activity_kind(shown)
+    if field.kind == "records":
+        # Every record named takes part; the CRM may add its own (Creme: the user who saved it).
+        return set(items(expected)) <= set(items(shown))
     return expected.strip() == shown.strip()
+
+
+def items(value: str) -> list[str]:
+    """The names of a cell that names several records: ``Ada Lovelace, Alan Turing`` / ``李雷、韩梅梅``."""
+    return [item.strip() for item in re.split(r"[,，、;；]", value) if item.strip()]
+
+
+def activity_kind(word: str) -> str:
+    """The canonical kind of activity for a word analysts use (``会议`` → ``meeting``); the word itself else."""
+    return ACTIVITY_KINDS.get(_normalised(word), word.strip())
+
+
+def _moment(text: str) -> object | None:
+    """A date or a date and time as written (2030-03-14, 2030-03-14 09:30), ``None`` when it is neither."""
+    from signoff.vocabulary import BadValue, parse_date, parse_datetime
+
+    for reader in (parse_datetime, parse_date):
+        try:
+            return reader(text)
+        except BadValue:
+            continue
+    return None
 
 
 def _number(text: str) -> Decimal | None:
@@ -245,13 +290,17 @@ def _number(text: str) -> Decimal | None:
 
 
 def records_from_table(rows: Sequence[Sequence[str]], record_type: RecordType) -> list[dict[str, str]]:
-    """The records of a data table: a header row of field names, then one row per record.
+    """The records of a data table: a header row of field names, then one row per record (or one
+    record as field | value rows, see :func:`_field_value_table`).
 
     Each record maps canonical keys to the values written (empty cells are left out). A full name
     column is split by :func:`signoff.crm.split_name`; explicit first and last name columns are
     taken as written. ``ValueError`` (one line) for an unknown field, a field named twice, a row
     of the wrong width, or a value its field cannot take.
     """
+    if _field_value_table(rows, record_type):
+        # One record written as field | value rows: its empty values leave the fields empty.
+        return [{key: value for key, value in values_from_table(rows, record_type).items() if value.strip()}]
     if len(rows) < 2:
         raise ValueError("the table needs a header row of field names and at least one row of values")
     keys = table_header(rows[0], record_type)
@@ -261,6 +310,29 @@ def records_from_table(rows: Sequence[Sequence[str]], record_type: RecordType) -
             raise ValueError(f"row {number} of the table has {len(row)} cells, the header {len(keys)}")
         records.append(_checked({key: cell for key, cell in zip(keys, row, strict=True) if cell.strip()}, number))
     return records
+
+
+def _field_value_table(rows: Sequence[Sequence[str]], record_type: RecordType) -> bool:
+    """Whether a table gives one record as field | value rows rather than a header row of field names.
+
+    It does when its header says so (``field | value``, ``字段 | 值``), or when it has two columns
+    whose first one names a field in every row while its first row is not all field names.
+    """
+    if not rows or any(len(row) != 2 for row in rows):
+        return False
+    if [cell.strip().lower() for cell in rows[0]] in (["field", "value"], ["字段", "值"]):
+        return True
+    return all(_is_field(row[0], record_type) for row in rows) and not all(
+        _is_field(cell, record_type) for cell in rows[0]
+    )
+
+
+def _is_field(name: str, record_type: RecordType) -> bool:
+    try:
+        field_named(name, record_type)
+    except ValueError:
+        return False
+    return True
 
 
 def values_from_table(rows: Sequence[Sequence[str]], record_type: RecordType) -> dict[str, str]:
