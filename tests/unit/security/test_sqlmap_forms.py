@@ -9,6 +9,7 @@ there on first use) with the boolean-based technique only, so that each takes a 
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,8 @@ from signoff.errors import PlanError
 from signoff.security.checks import CheckContext
 from signoff.security.plan import SecuritySection
 from signoff.security.run import run_named
-from signoff.security.scanners.sqlmap import Options, command, resolve
+from signoff.security.scanners import sqlmap
+from signoff.security.scanners.sqlmap import NOT_INJECTABLE, Options, command, resolve
 from tests.unit.security.fixtures.adapter import FixtureSecurity
 from tests.unit.security.fixtures.app import serve
 
@@ -99,3 +101,23 @@ def test_sqlmap_finds_nothing_in_the_clean_post_form(tmp_path: Path) -> None:
     # "Nothing found" is only a pass because sqlmap's tries carried valid tokens and reached the query.
     out = (tmp_path / "sqlmap-1" / "sqlmap.out").read_text()
     assert "testing for SQL injection on POST parameter 'q'" in out and finds > 10
+
+
+def test_a_quick_points_spare_time_goes_to_the_points_after_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A stand-in for sqlmap: done at once for /quick, never done for /slow (stopped at its box).
+    fake = tmp_path / "fake-sqlmap"
+    fake.write_text(
+        f"#!{sys.executable}\n"
+        "import sys, time\n"
+        "if any('/slow' in arg for arg in sys.argv):\n"
+        "    time.sleep(60)\n"
+        f"print({NOT_INJECTABLE!r})\n"
+    )
+    fake.chmod(0o755)
+    monkeypatch.setattr(sqlmap, "ensure_tool", lambda tool, home: fake)
+    points = tuple(InjectionPoint(name, "GET", f"/{name}", {"q": "a"}, ("q",)) for name in ("quick", "slow", "slow2"))
+    findings, runs = sqlmap.scan(tmp_path, "http://127.0.0.1:9", points, {}, tmp_path / "out", 4.5)
+    assert [run.timed_out for run in runs] == [False, True, True]
+    # An even share would be 1.5 s each; the slow ones share what the quick one left (about 2.2 s each).
+    assert runs[1].seconds > 1.9, [run.seconds for run in runs]
+    assert [f.status for f in findings] == ["could-not-check", "could-not-check"]
