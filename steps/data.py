@@ -10,8 +10,14 @@ exports the list, and compares field by field, keyed by the email column::
 
 A generated file carries every tricky case of :mod:`signoff.data.dataset`, from the plan's
 ``[data] seed``; an analyst's own file (``the customer file "data/my-contacts.xlsx" of contacts``)
-has business field names as headers (English or Chinese) and an email column. Each comparison goes
-to the data-integrity report; the Then steps judge it against the plan's ``[data]`` thresholds.
+has business field names as headers (English or Chinese) and a key column: the plan's ``[data] key``
+(the email by default) or the one the step names (``keyed by "phone"``). Each comparison goes to the
+data-integrity report; the Then steps judge it against the plan's ``[data]`` thresholds.
+
+Bad input (:mod:`signoff.data.bad_input`): an empty file, a header line only, a file without a
+column, malformed rows, a file of N MB. ``Then the import is refused`` and ``Then the CRM refuses the
+file or keeps every field`` judge what the CRM did with it, and the report says it per file
+(refused with its message, imported partly, damaged, failed with a server error).
 """
 
 from __future__ import annotations
@@ -20,8 +26,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from signoff.crm import CRM
-from signoff.crm.fields import RecordType
+from signoff.crm.fields import RecordType, field_named
+from signoff.data import bad_input
 from signoff.data.compare import KINDS, Comparison
+from signoff.data.dataset import KEY
 from signoff.data.exchange import (
     DataScenario,
     analyst_file,
@@ -30,6 +38,7 @@ from signoff.data.exchange import (
     export_from,
     generated_file,
     import_into,
+    outcome,
     sample_keys,
 )
 from signoff.data.formats import DataFileError
@@ -85,9 +94,32 @@ def _scenario(scenario_context: dict[str, Any]) -> DataScenario:
 
 
 def _file_exists(arguments: dict[str, Any], table: list[list[str]] | None) -> list[str]:
-    """``signoff check``: the analyst's file must exist (relative to the folder the run starts in)."""
+    """``signoff check``: the analyst's file must exist (relative to the folder the run starts in);
+    a key column the step names must be a field of the record type, present in the file, filled on
+    every row and unique."""
     path = Path(str(arguments.get("path", "")))
-    return [] if path.is_file() else [f"data file not found: {path}"]
+    if not path.is_file():
+        return [f"data file not found: {path}"]
+    key = arguments.get("key")
+    if key is None:
+        return []  # the plan's [data] key: checked with the plan, and when the file is read
+    try:
+        field_named(str(key), arguments["records"])
+        analyst_file(path, arguments["records"], str(key))
+    except (DataFileError, ValueError) as error:
+        return [str(error)]
+    return []
+
+
+def _column_left_out(arguments: dict[str, Any], table: list[list[str]] | None) -> list[str]:
+    """``signoff check``: the column named is a field of the record type, and not the key."""
+    try:
+        field = field_named(str(arguments["field"]), arguments["records"])
+    except ValueError as error:
+        return [str(error)]
+    if field.key == KEY:
+        return [f'the "{arguments["field"]}" column is the key the rows are matched by: it cannot be left out']
+    return []
 
 
 # ----------------------------------------------------------------------------- the file
@@ -127,11 +159,102 @@ def tricky_file_as(
 )
 @checks(_file_exists)
 def named_file(data_acceptance: DataRecorder, scenario_context: dict[str, Any], path: str, records: RecordType) -> None:
-    """An analyst's own CSV or XLSX file: headers are field names, one column is the email."""
+    """An analyst's own CSV or XLSX file: headers are field names; rows are matched by the plan's
+    ``[data] key`` column (the email unless the plan names another)."""
+    _analyst_file(data_acceptance, scenario_context, path, records, data_acceptance.section.key)
+
+
+@given(
+    'the customer file "{path}" of {records:data_records} keyed by "{key}"',
+    '客户文件"{path}"，内含{records:data_records}，以"{key}"为键',
+)
+@checks(_file_exists)
+def named_file_keyed(
+    data_acceptance: DataRecorder, scenario_context: dict[str, Any], path: str, records: RecordType, key: str
+) -> None:
+    """An analyst's own CSV or XLSX file whose rows are matched by the column ``key`` names (a business
+    field name: ``phone``, ``电话``): it must be filled on every row, and unique."""
+    _analyst_file(data_acceptance, scenario_context, path, records, key)
+
+
+def _analyst_file(
+    data_acceptance: DataRecorder, scenario_context: dict[str, Any], path: str, records: RecordType, key: str
+) -> None:
     location = Path(path) if Path(path).is_absolute() else data_acceptance.root / path
     try:
-        scenario_context[FILE] = analyst_file(location, records, "email")
+        scenario_context[FILE] = analyst_file(location, records, key)
     except (DataFileError, ValueError) as error:
+        raise AssertionError(str(error)) from None
+
+
+# ----------------------------------------------------------------------------- bad input
+
+
+@given("an empty customer file of {records:data_records}", "一份空的{records:data_records}客户文件")
+def empty_customer_file(
+    crm: CRM, data_acceptance: DataRecorder, scenario_context: dict[str, Any], records: RecordType
+) -> None:
+    """A file of 0 bytes."""
+    scenario_context[FILE] = bad_input.empty_file(crm.data, data_acceptance.section, records)
+
+
+@given(
+    "a customer file of {records:data_records} with a header line only",
+    "一份只有标题行的{records:data_records}客户文件",
+)
+def header_only_file(
+    crm: CRM, data_acceptance: DataRecorder, scenario_context: dict[str, Any], records: RecordType
+) -> None:
+    """The header line of a customer file and no row."""
+    scenario_context[FILE] = bad_input.header_only(crm.data, data_acceptance.section, records)
+
+
+@given(
+    'a customer file of {count:d} {records:data_records} without the "{field}" column',
+    '一份包含{count:d}个{records:data_records}的客户文件，缺少"{field}"列',
+)
+@checks(_column_left_out)
+def file_without_column(
+    crm: CRM,
+    data_acceptance: DataRecorder,
+    scenario_context: dict[str, Any],
+    count: int,
+    records: RecordType,
+    field: str,
+) -> None:
+    """Ordinary rows with every column but one (a required one, such as the last name, is the case)."""
+    key = field_named(field, records).key
+    try:
+        scenario_context[FILE] = bad_input.without_column(crm.data, data_acceptance.section, records, count, key)
+    except ValueError as error:
+        raise AssertionError(str(error)) from None
+
+
+@given(
+    "a customer file of {count:d} {records:data_records} with malformed rows",
+    "一份包含{count:d}个{records:data_records}的客户文件，其中有格式错误的行",
+)
+def file_with_malformed_rows(
+    crm: CRM, data_acceptance: DataRecorder, scenario_context: dict[str, Any], count: int, records: RecordType
+) -> None:
+    """A CSV whose last three lines are broken: a cell too many, two cells too few, an unclosed quote."""
+    try:
+        scenario_context[FILE] = bad_input.malformed_rows(crm.data, data_acceptance.section, records, count)
+    except ValueError as error:
+        raise AssertionError(str(error)) from None
+
+
+@given(
+    "a customer file of {megabytes:d} MB of {records:data_records}",
+    "一份{megabytes:d} MB的{records:data_records}客户文件",
+)
+def large_customer_file(
+    crm: CRM, data_acceptance: DataRecorder, scenario_context: dict[str, Any], megabytes: int, records: RecordType
+) -> None:
+    """About that many megabytes of ordinary rows (10 MB: some 53,000 contacts) as CSV."""
+    try:
+        scenario_context[FILE] = bad_input.large_file(crm.data, data_acceptance.section, records, megabytes)
+    except ValueError as error:
         raise AssertionError(str(error)) from None
 
 
@@ -164,9 +287,18 @@ def export_list(crm: CRM, scenario_context: dict[str, Any], records: RecordType,
 
 def _judge(data_acceptance: DataRecorder, scenario: DataScenario, comparison: Comparison) -> None:
     """Record the comparison, then fail the step when it exceeds the plan's thresholds."""
-    data_acceptance.compared(comparison, scenario.import_summary())
     section = data_acceptance.section
     problems: list[str] = []
+    if scenario.result is not None and scenario.result.server_error:
+        problems.append(f"the CRM failed on the file: {scenario.result.server_error}")
+    _kind, did = outcome(scenario, comparison)
+    data_acceptance.compared(
+        comparison,
+        scenario.import_summary(),
+        bad_input=scenario.bad_input,
+        outcome=did,
+        failed=problems[0] if problems else "",
+    )
     changed = len(comparison.mismatches) + len(comparison.extra)
     if changed > section.max_mismatches:
         kinds = ", ".join(f"{KINDS[kind]} {len(items)}" for kind, items in comparison.by_kind().items())
@@ -229,7 +361,10 @@ def refusals_reported(scenario_context: dict[str, Any]) -> None:
     refused = scenario.refused_by_key()
     expected = [scenario.dataset.rows[index][scenario.dataset.key] for index in sorted(scenario.dataset.expect_refused)]
     unreported = [key for key in expected if key not in refused]
-    assert not unreported, f"rows past a length limit were not reported as refused: {', '.join(unreported)}"
+    assert not unreported, (
+        f"rows the CRM should refuse (past a length limit, malformed) were not reported as refused: "
+        f"{', '.join(unreported)}"
+    )
     # A file refused as a whole accounts for every row (each is refused, with the CRM's reason).
     accounted = (
         len(scenario.dataset.rows) if result.file_refusal else result.created + result.updated + len(result.refused)
@@ -238,3 +373,23 @@ def refusals_reported(scenario_context: dict[str, Any]) -> None:
         f"{len(scenario.dataset.rows)} rows in the file, but the import accounts for {accounted} "
         f"({result.created} created, {result.updated} updated, {len(result.refused)} refused)"
     )
+
+
+@then("the import is refused", "导入被拒绝")
+def import_refused(data_acceptance: DataRecorder, scenario_context: dict[str, Any]) -> None:
+    """The CRM took no record from the file and said so: it refused the whole file with its message,
+    or refused every row with a reason, or (a file without rows) ended its import having created
+    nothing. A server error, or a record created from the file, fails - and the report says which."""
+    scenario = _scenario(scenario_context)
+    if scenario.result is None:
+        raise AssertionError("the file was not imported")
+    kind, did = outcome(scenario)
+    problem = ""
+    if kind == "crashed":
+        problem = (
+            f"the CRM failed instead of refusing {scenario.bad_input or 'the file'}: {scenario.result.server_error}"
+        )
+    elif kind != "refused" and not (kind == "imported-nothing" and not scenario.dataset.rows):
+        problem = f"the import of {scenario.bad_input or 'the file'} was not refused: the CRM {did}"
+    data_acceptance.judged(scenario.import_summary(), bad_input=scenario.bad_input, outcome=did, failed=problem)
+    assert not problem, problem

@@ -32,12 +32,15 @@ import ast
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Final
+from urllib.parse import urlsplit
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Response, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from pages.creme.fastpath import FormPoster
 from pages.creme.fields import FIELDS, LIST_PATHS
 from pages.creme.widgets import Dialog, ListView, screen_messages
+from signoff.crm import FormRejected
 from signoff.crm.data import ExportedFile, ExportFormat, ImportResult, Refusal
 from signoff.crm.fields import RecordType
 
@@ -114,20 +117,50 @@ class FileRefused(Exception):
 class ImportScreens:
     """The two steps of Creme's mass import and its job page."""
 
-    def __init__(self, page: Page, nudge_job_manager: Callable[[], None] | None = None) -> None:
+    def __init__(self, page: Page, nudge_job_manager: Callable[[], None] | None = None, timeout: float = 600.0) -> None:
         self.page = page
         self._nudge = nudge_job_manager
+        #: Seconds the import job may take before the kit stops waiting for its result.
+        self.timeout = timeout
 
     def run(self, record_type: RecordType, file_name: str, content: bytes, columns: Mapping[str, int]) -> ImportResult:
         self._open(record_type)
+        # A server error on any request of the import (Creme answering 500 to an upload it cannot
+        # handle) is what the CRM did with the file, not a failure of the kit: it is kept and told.
+        failures: list[str] = []
+
+        def watch(response: Response) -> None:
+            if response.status >= 500:
+                failures.append(f"HTTP {response.status} on {response.request.method} {urlsplit(response.url).path}")
+
+        self.page.on("response", watch)
+        stage = "the upload"
         try:
-            self._upload(file_name, content)
-        except FileRefused as refused:
+            try:
+                self._upload(file_name, content)
+            except FileRefused as refused:
+                return ImportResult(
+                    status="file refused", finished=True, created=0, updated=0, lines=-1, file_refusal=str(refused)
+                )
+            stage = "the column mapping"
+            self._map(record_type, columns)
+            stage = "the import job"
+            return self._result(self.timeout)
+        except (PlaywrightTimeoutError, AssertionError) as error:
+            # An expectation that timed out: the screen never showed what comes next.
+            if not failures:
+                raise
+            first = str(error).splitlines()[0] if str(error) else type(error).__name__
             return ImportResult(
-                status="file refused", finished=True, created=0, updated=0, lines=-1, file_refusal=str(refused)
+                status="server error",
+                finished=False,
+                created=0,
+                updated=0,
+                lines=-1,
+                server_error=f"{failures[0]} during {stage} ({first})",
             )
-        self._map(record_type, columns)
-        return self._result()
+        finally:
+            self.page.remove_listener("response", watch)
 
     def _open(self, record_type: RecordType) -> None:
         listing = ListView(self.page, LIST_PATHS[record_type])
@@ -142,7 +175,11 @@ class ImportScreens:
         dialog.form.locator("input[type=file]").set_input_files(
             {"name": file_name, "mimeType": "application/octet-stream", "buffer": content}
         )
-        dialog.save("Save the document")
+        try:
+            dialog.save("Save the document")
+        except FormRejected as refused:
+            # Creme's document form refuses some files itself ("The submitted file is empty.").
+            raise FileRefused("; ".join(refused.errors.values()) or str(refused)) from None
         self.page.locator("#id_has_header").check()
         self.page.get_by_role("button", name="Import this file").click()
         # Either the column mapping, or the upload form again with Creme's reason for refusing the
@@ -170,7 +207,7 @@ class ImportScreens:
         if self._nudge is not None:
             self._nudge()
 
-    def _result(self, timeout: float = 600.0) -> ImportResult:
+    def _result(self, timeout: float) -> ImportResult:
         # The job runs in Creme's job manager; the job page watches it and redraws its block of
         # information when the job ends.
         info = self.page.locator("#brick-job_info")
@@ -277,14 +314,16 @@ class StoredValues:
     def __init__(self, page: Page) -> None:
         self.page = page
 
-    def read(self, record_type: RecordType, keys: Sequence[str], fields: Sequence[str]) -> list[dict[str, str]]:
-        email_column = _cell(FIELDS[record_type]["email"].form)
+    def read(
+        self, record_type: RecordType, keys: Sequence[str], fields: Sequence[str], key_field: str = "email"
+    ) -> list[dict[str, str]]:
+        key_column = _cell(FIELDS[record_type][key_field].form)
         found: list[dict[str, str]] = []
-        # A list view with the email column: the default one of a record type may not show it.
-        listing = ListDownload(self.page).open_view(record_type, ["email"])
+        # A list view with the key column: the default one of a record type may not show it.
+        listing = ListDownload(self.page).open_view(record_type, [key_field])
         for key in keys:
             listing.open()
-            listing.quick_search(email_column, key)
+            listing.quick_search(key_column, key)
             links = listing.rows.locator("a[href*='/persons/']").all()
             urls = [link.get_attribute("href") or "" for link in links]
             details = list(dict.fromkeys(u for u in urls if re.search(r"/persons/(contact|organisation)/\d+$", u)))
@@ -294,7 +333,8 @@ class StoredValues:
                 expect(form).to_be_visible()
                 shown: dict[str, str] = {str(k): str(v) for k, v in form.evaluate(_EXACT_VALUES_JS).items()}
                 values = {name: shown.get(FIELDS[record_type][name].form, "") for name in fields}
-                if values.get("email") == key:
+                values[key_field] = shown.get(FIELDS[record_type][key_field].form, "")
+                if values[key_field] == key:
                     found.append(values)
         listing.open_unsearched()
         return found
@@ -303,9 +343,13 @@ class StoredValues:
 class CremeData:
     """Creme's import, export and storage behind :class:`signoff.crm.data.DataExchange`."""
 
-    def __init__(self, page: Page, nudge_job_manager: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self, page: Page, nudge_job_manager: Callable[[], None] | None = None, import_timeout: float = 600.0
+    ) -> None:
         self.page = page
         self._nudge = nudge_job_manager
+        #: Seconds an import job may run before the kit stops waiting (bench/ sets it for big files).
+        self.import_timeout = import_timeout
 
     def importable_fields(self, record_type: RecordType) -> tuple[str, ...]:
         return _DATA_FIELDS.get(record_type, ())
@@ -326,7 +370,7 @@ class CremeData:
                 f"the Creme import cannot fill the {unknown[0].replace('_', ' ')} of a {record_type}; "
                 f"it fills: {', '.join(k.replace('_', ' ') for k in _DATA_FIELDS.get(record_type, ()))}"
             )
-        return ImportScreens(self.page, self._nudge).run(record_type, file_name, content, columns)
+        return ImportScreens(self.page, self._nudge, self.import_timeout).run(record_type, file_name, content, columns)
 
     def export_list(
         self, record_type: RecordType, fmt: ExportFormat, fields: Sequence[str], search: str = ""
@@ -334,6 +378,9 @@ class CremeData:
         return ListDownload(self.page).download(record_type, fmt, fields, search)
 
     def stored_records(
-        self, record_type: RecordType, keys: Sequence[str], fields: Sequence[str]
+        self, record_type: RecordType, keys: Sequence[str], fields: Sequence[str], key: str = "email"
     ) -> list[dict[str, str]]:
-        return StoredValues(self.page).read(record_type, keys, [f for f in fields if f in _DATA_FIELDS[record_type]])
+        if key not in _DATA_FIELDS[record_type]:
+            raise ValueError(f"a Creme {record_type} cannot be found by its {key.replace('_', ' ')}")
+        wanted = [f for f in fields if f in _DATA_FIELDS[record_type]]
+        return StoredValues(self.page).read(record_type, keys, wanted, key)

@@ -43,6 +43,9 @@ class ImportResult:
     message: str = ""
     #: Why the CRM refused the whole file before importing any row (it cannot read it), in its words.
     file_refusal: str = ""
+    #: The CRM failed while importing (a server error such as HTTP 500, or no answer): where and what.
+    #: Not a refusal - the CRM did not say what it did with the file.
+    server_error: str = ""
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,8 @@ class DataExchange(Protocol):
         own download; ``search``: first quick-search the key field (email) for this text."""
 
     def stored_records(
-        self, record_type: RecordType, keys: Sequence[str], fields: Sequence[str]
+        self, record_type: RecordType, keys: Sequence[str], fields: Sequence[str], key: str = "email"
     ) -> list[dict[str, str]]:
-        """For each key (email) found, the record's stored ``fields`` as its own page shows them for edit
-        (exact values, not the display); records not found are left out."""
+        """For each value of the ``key`` field (``email``, ``phone`` ...) found, the record's stored
+        ``fields`` as its own page shows them for edit (exact values, not the display); records not
+        found are left out."""

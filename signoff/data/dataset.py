@@ -135,13 +135,15 @@ def generate(
     limits: Mapping[str, int] | None = None,
     date_formats: Sequence[str] = _DEFAULT_DATE_FORMATS,
     tag: str = "",
+    tricky: bool = True,
 ) -> Dataset:
     """``count`` rows of ``record_type``, the first ones carrying each tricky case once.
 
     ``limits`` gives the longest value the CRM takes per field key (its own numbers, from the data
     interface); ``date_formats`` the ``strftime`` formats it reads dates in: one row per format.
     ``tag`` (letters, digits, ``-``) goes into every key, so that two files of one seed imported into
-    the same CRM keep apart.
+    the same CRM keep apart. ``tricky=False``: ordinary rows only (the bad-input files, whose only
+    defect must be the one they are made for).
     """
     if count < 1:
         raise ValueError(f"a dataset needs at least one row, not {count}")
@@ -151,7 +153,7 @@ def generate(
     english.seed_instance(seed)
     chinese.seed_instance(seed + 1)
     scope = f"@d{seed}{tag}.example"
-    plan = _case_plan(record_type, date_formats)
+    plan = _case_plan(record_type, date_formats) if tricky else []
     rows: list[dict[str, str]] = []
     cases: list[tuple[str, ...]] = []
     refused: set[int] = set()
@@ -188,17 +190,31 @@ def from_records(
     """An analyst's file as a dataset: headers are business field names (English or Chinese).
 
     ``ValueError`` (one line) for a header that names no field of the record type, for a missing
-    key column, and for a row with more cells than headers.
+    key column, a key cell that is blank or repeated, and for a row with more cells than headers.
+    ``key`` is a business field name (``email``, ``phone``, ``电话``).
     """
     columns = tuple(field_named(header, record_type).key for header in headers)
     key_field = field_named(key, record_type).key
     if key_field not in columns:
         raise ValueError(f"{source}: no '{key}' column to match rows by; the columns are {', '.join(headers)}")
     records: list[dict[str, str]] = []
+    first_line: dict[str, int] = {}
     for number, values in enumerate(rows, start=2):
         if len(values) > len(columns):
             raise ValueError(f"{source}: line {number} has {len(values)} cells for {len(columns)} columns")
-        records.append({column: (values[i] if i < len(values) else "") for i, column in enumerate(columns)})
+        record = {column: (values[i] if i < len(values) else "") for i, column in enumerate(columns)}
+        # Rows are matched by the key after the CRM stored and exported them: it must be unique and
+        # present on every row, or a row could be matched with another one's record.
+        value = record[key_field]
+        if not value.strip():
+            raise ValueError(f'{source}: the key column "{key}" is blank on line {number}; every row needs a key')
+        if value in first_line:
+            raise ValueError(
+                f'{source}: the key column "{key}" has "{value}" twice (lines {first_line[value]} and {number}); '
+                "keys must be unique"
+            )
+        first_line[value] = number
+        records.append(record)
     return Dataset(record_type, columns, tuple(records), key=key_field, source=source)
 
 

@@ -35,6 +35,8 @@ class DataScenario:
     comparisons: list[Comparison] = dataclasses.field(default_factory=list)
     #: Bad input (an encoding the CRM may not read): refusing any row, or the whole file, is right.
     may_be_refused: bool = False
+    #: What is wrong with the file on purpose (``an empty file (0 bytes)``); "" for a sound file.
+    bad_input: str = ""
 
     @property
     def record_type(self) -> RecordType:
@@ -58,6 +60,8 @@ class DataScenario:
         if self.result is None:
             return "not imported"
         result = self.result
+        if result.server_error:
+            return f"the CRM failed on the file ({self.fmt}, {len(self.dataset.rows)} rows): {result.server_error}"
         if result.file_refusal:
             return f"the CRM refused the file ({self.fmt}, {len(self.dataset.rows)} rows): {result.file_refusal}"
         return (
@@ -170,7 +174,7 @@ def compare_stored(
     dataset = scenario.dataset
     refused_file = scenario.result is not None and bool(scenario.result.file_refusal)
     # A file the CRM refused as a whole stored nothing: no record page to open.
-    stored = [] if refused_file else crm_data.stored_records(dataset.record_type, keys, dataset.columns)
+    stored = [] if refused_file else crm_data.stored_records(dataset.record_type, keys, dataset.columns, dataset.key)
     fields = [column for column in dataset.columns if not stored or column in stored[0]]
     comparison = compare(
         dataset.rows,
@@ -189,3 +193,55 @@ def compare_stored(
     )
     scenario.comparisons.append(comparison)
     return comparison
+
+
+# ----------------------------------------------------------------------------- what the CRM did
+
+#: What a CRM did with a file, in the order :func:`outcome` decides it.
+OUTCOMES: dict[str, str] = {
+    "not-imported": "not imported",
+    "crashed": "failed (server error)",
+    "refused": "refused the file",
+    "imported-nothing": "imported nothing",
+    "damaged": "imported with changed values",
+    "dropped": "dropped rows without a refusal",
+    "imported-partly": "imported partly",
+    "imported": "imported every row",
+}
+
+
+def outcome(scenario: DataScenario, comparison: Comparison | None = None) -> tuple[str, str]:
+    """What the CRM did with the scenario's file: a key of :data:`OUTCOMES` and one sentence saying
+    it in numbers and in the CRM's own words (``imported 17 of 20 rows, refused 3: ...``).
+
+    ``comparison`` (of the export or storage), when there is one, tells damage and silent drops
+    apart from a clean import.
+    """
+    rows = len(scenario.dataset.rows)
+    result = scenario.result
+    if result is None:
+        return "not-imported", "the file was not imported"
+    if result.server_error:
+        return "crashed", f"failed instead of answering: {result.server_error}"
+    if result.file_refusal:
+        return "refused", f"refused the whole file ({rows} rows): {result.file_refusal}"
+    taken = result.created + result.updated
+    refused = len(result.refused)
+    said = f" - {result.message}" if result.message else ""
+    if taken == 0:
+        if refused and refused >= rows:
+            return "refused", f"refused every row ({refused} of {rows}), each with a reason{said}"
+        return "imported-nothing", f"imported nothing ({rows} rows in the file, {refused} refused){said}"
+    # Rows the file expected to be refused (past a length limit, malformed) that the CRM took anyway.
+    took = ""
+    if comparison is not None and comparison.accepted_past_limit:
+        lines = ", ".join(str(row) for _key, row in comparison.accepted_past_limit)
+        took = f", took {len(comparison.accepted_past_limit)} it should have refused (rows {lines})"
+    if comparison is not None and (comparison.mismatches or comparison.extra):
+        changed = len(comparison.mismatches) + len(comparison.extra)
+        return "damaged", f"imported {taken} of {rows} rows{took} and changed {changed} values or rows{said}"
+    if comparison is not None and comparison.missing:
+        return "dropped", f"imported {taken} of {rows} rows; {len(comparison.missing)} vanished without a refusal"
+    if taken < rows:
+        return "imported-partly", f"imported {taken} of {rows} rows{took}, refused {refused} with a reason{said}"
+    return "imported", f"imported all {rows} rows{took}{said}"

@@ -12,6 +12,7 @@ Example ``acceptance.toml``::
     max_dropped_rows = 0
     max_unexpected_refusals = 0
     sample = 10
+    key = "email"             # the column an analyst's file is keyed by (a business field name)
     output_dir = "reports/data"
 
 The defaults are the strict ones: a CRM that changes one value, drops one row without saying so, or
@@ -22,7 +23,9 @@ which ones were and how many values each changed: a CRM that changes data is nev
 from __future__ import annotations
 
 import dataclasses
+from typing import Final
 
+from signoff.crm.fields import FIELDS, RECORD_FIELDS, field_named
 from signoff.errors import PlanError
 from signoff.plan import register_section
 
@@ -60,6 +63,10 @@ class DataSection:
     max_unexpected_refusals: int = 0
     #: How many imported records are opened on their detail pages to check storage.
     sample: int = 10
+    #: The column an analyst's file is keyed by, as a business field name (``email``, ``phone``,
+    #: ``电话``): rows are matched by it after the CRM stored and exported them. A step may name
+    #: another (``keyed by "phone"``). Generated files are always keyed by their email.
+    key: str = "email"
     #: Where ``data-integrity.{html,json}`` and ``summary.json`` go (relative to the plan file).
     output_dir: str = "reports/data"
 
@@ -69,6 +76,23 @@ class DataSection:
             raise PlanError(
                 f"[data] normalise: unknown normalisation {unknown[0]!r}; known: {', '.join(NORMALISATIONS)}"
             )
+        key_field(self.key)
         bad = [name for name in self.formats if name not in FORMATS]
         if bad:
             raise PlanError(f"[data] formats: unknown format {bad[0]!r}; known: {', '.join(FORMATS)}")
+
+
+#: The record types a customer file holds (the key column must be a field of one of them).
+_FILE_RECORDS: Final = ("contact", "organisation")
+
+
+def key_field(name: str) -> str:
+    """The canonical key of the field ``[data] key`` names; a :class:`PlanError` listing the known ones."""
+    for record_type in _FILE_RECORDS:
+        try:
+            return field_named(name, record_type).key
+        except ValueError:
+            continue
+    keys = dict.fromkeys(key for record_type in _FILE_RECORDS for key in RECORD_FIELDS[record_type])
+    known = ", ".join(f"{FIELDS[key].english} / {FIELDS[key].chinese}" for key in keys)
+    raise PlanError(f'[data] key: no field "{name}" in a customer file; known fields: {known}')

@@ -152,8 +152,25 @@ class DataRecorder:
         path = run.records_dir / f"{time.time_ns():020d}-{uuid.uuid4().hex}.json"
         write_atomically(path, json.dumps(check.to_data(), ensure_ascii=False))
 
-    def compared(self, comparison: Comparison, import_summary: str = "") -> None:
-        self.record(DataCheck(self._title(), comparison=comparison, import_summary=import_summary))
+    def compared(
+        self, comparison: Comparison, import_summary: str = "", bad_input: str = "", outcome: str = "", failed: str = ""
+    ) -> None:
+        self.record(
+            DataCheck(
+                self._title(),
+                comparison=comparison,
+                import_summary=import_summary,
+                bad_input=bad_input,
+                outcome=outcome,
+                failed=failed,
+            )
+        )
+
+    def judged(self, import_summary: str, bad_input: str = "", outcome: str = "", failed: str = "") -> None:
+        """What the CRM did with a file, judged without a comparison (an import that must be refused)."""
+        self.record(
+            DataCheck(self._title(), import_summary=import_summary, bad_input=bad_input, outcome=outcome, failed=failed)
+        )
 
     def could_not_check(self, reason: str) -> None:
         self.record(DataCheck(self._title(), could_not_check=reason))

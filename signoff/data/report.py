@@ -38,6 +38,13 @@ class DataCheck:
     could_not_check: str = ""
     #: What the CRM's import said (rows imported, refused) for the file of this scenario.
     import_summary: str = ""
+    #: What is wrong with the file on purpose (bad input), "" for a sound file.
+    bad_input: str = ""
+    #: What the CRM did with the file, in one sentence (refused with its message, imported N of M ...).
+    outcome: str = ""
+    #: Why the step judged what the CRM did wrong (it failed with a server error, it did not refuse);
+    #: "" when it was right or the comparison's figures judge it.
+    failed: str = ""
 
     def to_data(self) -> dict[str, Any]:
         return {
@@ -45,6 +52,9 @@ class DataCheck:
             "comparison": dataclasses.asdict(self.comparison) if self.comparison is not None else None,
             "could_not_check": self.could_not_check,
             "import_summary": self.import_summary,
+            "bad_input": self.bad_input,
+            "outcome": self.outcome,
+            "failed": self.failed,
         }
 
     @classmethod
@@ -64,6 +74,9 @@ class DataCheck:
             comparison=comparison,
             could_not_check=str(data.get("could_not_check", "")),
             import_summary=str(data.get("import_summary", "")),
+            bad_input=str(data.get("bad_input", "")),
+            outcome=str(data.get("outcome", "")),
+            failed=str(data.get("failed", "")),
         )
 
 
@@ -92,8 +105,13 @@ def verdict_of_checks(checks: Sequence[DataCheck], section: DataSection) -> Data
         "refused rows": sum(max(len(c.refused) for c in group) for group in per_scenario.values()),
         "unexpected refusals": sum(max(len(c.unexpected_refusals) for c in group) for group in per_scenario.values()),
         "could not check": sum(1 for check in checks if check.could_not_check),
+        "bad files checked": len({check.scenario for check in checks if check.bad_input}),
+        "bad files mishandled": len({check.scenario for check in checks if check.failed}),
     }
     reasons: list[str] = []
+    if figures["bad files mishandled"]:
+        first = next(check.failed for check in checks if check.failed)
+        reasons.append(f"{figures['bad files mishandled']} files mishandled by the CRM (e.g. {first})")
     if figures["mismatches"] > section.max_mismatches:
         reasons.append(f"{figures['mismatches']} changed values or extra rows (at most {section.max_mismatches})")
     if figures["dropped rows"] > section.max_dropped_rows:
@@ -106,7 +124,7 @@ def verdict_of_checks(checks: Sequence[DataCheck], section: DataSection) -> Data
         return DataVerdict(FAILED, tuple(reasons), figures)
     if figures["could not check"]:
         return DataVerdict(COULD_NOT_CHECK, (f"{figures['could not check']} data checks could not be made",), figures)
-    if not comparisons:
+    if not comparisons and not figures["bad files checked"]:
         return DataVerdict(COULD_NOT_CHECK, ("no file was compared: nothing was checked",), figures)
     return DataVerdict(PASSED, (), figures)
 
@@ -115,6 +133,22 @@ def findings_of(checks: Sequence[DataCheck]) -> list[Finding]:
     """One finding per kind of change of a field, per dropped, refused or extra rows, per unchecked step."""
     findings: dict[str, Finding] = {}
     for check in checks:
+        if check.failed:
+            key = f"data:bad-input:{check.bad_input or check.scenario}"
+            findings.setdefault(
+                key,
+                Finding(
+                    key=key,
+                    title=f"Bad input mishandled: {check.bad_input or check.scenario}",
+                    severity="high",
+                    module="Data",
+                    where=check.scenario,
+                    expected="the file refused with a message, or its valid rows imported exactly",
+                    actual=check.failed,
+                    evidence=(f"data/{REPORT_HTML}",),
+                    details={"what the CRM did": check.outcome},
+                ),
+            )
         if check.could_not_check:
             key = f"data:could-not-check:{check.scenario}"
             findings[key] = Finding(
@@ -202,6 +236,11 @@ def report_data(checks: Sequence[DataCheck], section: DataSection, complete: boo
             "max_dropped_rows": section.max_dropped_rows,
             "max_unexpected_refusals": section.max_unexpected_refusals,
         },
+        "bad_input": [
+            {"scenario": check.scenario, "file": check.bad_input, "outcome": check.outcome, "failed": check.failed}
+            for check in checks
+            if check.bad_input
+        ],
         "normalise": [
             {"name": name, "meaning": NORMALISATIONS[name], "values_decided": applied.get(name, 0)}
             for name in section.normalise
