@@ -289,16 +289,9 @@ def _judge(data_acceptance: DataRecorder, scenario: DataScenario, comparison: Co
     """Record the comparison, then fail the step when it exceeds the plan's thresholds."""
     section = data_acceptance.section
     problems: list[str] = []
+    crashed = scenario.result is not None and bool(scenario.result.server_error)
     if scenario.result is not None and scenario.result.server_error:
         problems.append(f"the CRM failed on the file: {scenario.result.server_error}")
-    _kind, did = outcome(scenario, comparison)
-    data_acceptance.compared(
-        comparison,
-        scenario.import_summary(),
-        bad_input=scenario.bad_input,
-        outcome=did,
-        failed=problems[0] if problems else "",
-    )
     changed = len(comparison.mismatches) + len(comparison.extra)
     if changed > section.max_mismatches:
         kinds = ", ".join(f"{KINDS[kind]} {len(items)}" for kind, items in comparison.by_kind().items())
@@ -311,6 +304,13 @@ def _judge(data_acceptance: DataRecorder, scenario: DataScenario, comparison: Co
     if len(comparison.unexpected_refusals) > section.max_unexpected_refusals:
         _key, row, reason = comparison.unexpected_refusals[0]
         problems.append(f"{len(comparison.unexpected_refusals)} valid rows refused, e.g. row {row}: {reason}")
+    _kind, did = outcome(scenario, comparison)
+    # A bad file is judged as a whole in the report's bad-input table; a sound file's changes are
+    # judged by the comparison's figures, a server error in any case.
+    failed = "; ".join(problems) if scenario.bad_input else (problems[0] if crashed else "")
+    data_acceptance.compared(
+        comparison, scenario.import_summary(), bad_input=scenario.bad_input, outcome=did, failed=failed
+    )
     assert not problems, f"{comparison.stage} {comparison.record_type}s differ from the file: " + "; ".join(problems)
 
 

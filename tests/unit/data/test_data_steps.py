@@ -253,6 +253,7 @@ def test_a_crm_that_fails_on_an_empty_file_or_damages_a_malformed_row_fails(
     rows = bad_input_rows(pytester)
     assert rows["An empty file is refused"]["failed"].startswith("the CRM failed instead of refusing")
     malformed = rows["Malformed rows are refused or kept as written"]["outcome"]
+    assert rows["Malformed rows are refused or kept as written"]["failed"].startswith("1 values changed")
     assert malformed.startswith("imported 8 of 8 rows, took 3 it should have refused (rows 6, 7, 8) and changed 1"), (
         malformed
     )
