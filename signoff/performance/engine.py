@@ -147,6 +147,11 @@ def run_profile(
     count = min(section.crm_users, top_users)
     say(f"creating {count} CRM users for the run")
     accounts: list[Credentials] = accounts_module.create_accounts(base_url, admin, count)
+    # The browser signs in once, before the load: under load a sign-in alone can outlast a step,
+    # and that step's pages would then never be opened.
+    session = (
+        browser_session(accounts_module, base_url, accounts[0]) if browser is not None and section.browser_probe else []
+    )
     work_dir.mkdir(parents=True, exist_ok=True)
     config_path = work_dir / "run.json"
     results_path = work_dir / "results.json"
@@ -241,7 +246,7 @@ def run_profile(
                         probes += probe_pages(
                             browser,
                             base_url,
-                            accounts[0],
+                            session,
                             accounts_module,
                             index,
                             step["users"],
@@ -314,17 +319,28 @@ def attach_resources(raw: dict[str, Any], samples: Sequence[Sample]) -> list[Ste
     return steps
 
 
+def browser_session(accounts_module: Any, base_url: str, account: Credentials) -> list[Any] | str:
+    """The session cookies of ``account`` for the browser, or why it could not sign in."""
+    try:
+        # Playwright's cookie dicts (its SetCookieParam), from the target's page objects.
+        cookies: list[Any] = accounts_module.session_cookies(base_url, account)
+    except SignoffError as error:
+        return f"could not sign in: {error}"
+    return cookies
+
+
 def probe_pages(
     browser: Browser,
     base_url: str,
-    account: Credentials,
+    session: list[Any] | str,
     accounts_module: Any,
     step: int,
     users: int,
     *,
     timeout: float = 30.0,
 ) -> list[Probe]:
-    """Open the target's key pages in a fresh signed-in browser context; navigation timing and LCP.
+    """Open the target's key pages in a fresh browser context with ``session`` (its cookies, from
+    :func:`browser_session`; a text: why there are none); navigation timing and LCP.
 
     A page that has not loaded after ``timeout`` seconds (the plan's request timeout, as for the
     simulated users) is recorded as not measured, with the reason.
@@ -332,12 +348,9 @@ def probe_pages(
     from signoff.ux.speed import install_speed_observers, measure_page_speed
 
     results: list[Probe] = []
-    try:
-        cookies = accounts_module.session_cookies(base_url, account)
-    except SignoffError as error:
-        return [
-            Probe(step, users, name, problem=f"could not sign in: {error}") for name, _ in accounts_module.KEY_PAGES
-        ]
+    if isinstance(session, str):
+        return [Probe(step, users, name, problem=session) for name, _ in accounts_module.KEY_PAGES]
+    cookies = session
     context = browser.new_context(base_url=base_url, locale="en-GB", timezone_id="UTC")
     try:
         context.add_cookies(cookies)

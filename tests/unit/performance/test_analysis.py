@@ -300,3 +300,16 @@ def test_a_step_the_browser_could_not_reach_is_said() -> None:
     assert [f.key for f in judged.result.findings] == ["browser-probe"]
     assert "no browser measurement at 200 users" in judged.result.findings[0].actual
     assert judge(record(steps), SECTION, None).result.verdict == "passed"
+
+
+def test_a_browser_that_could_not_sign_in_before_the_load_says_so_on_every_key_page() -> None:
+    import types
+
+    from signoff.performance.engine import probe_pages
+
+    pages = types.SimpleNamespace(KEY_PAGES=(("contact list", "/c"), ("opportunity list", "/o")))
+    probes = probe_pages(None, "http://127.0.0.1:1", "could not sign in: refused", pages, 2, 300)  # type: ignore[arg-type]
+    assert [(p.step, p.users, p.page, p.problem) for p in probes] == [
+        (2, 300, "contact list", "could not sign in: refused"),
+        (2, 300, "opportunity list", "could not sign in: refused"),
+    ]
