@@ -133,6 +133,14 @@ def charts(record: RunRecord, judgement: Judgement, rows: Sequence[dict[str, Any
             },
             "",
         )
+        disk = [row for row in rows if row["server_write_mb"] is not None]
+        if disk:
+            # psutil's counters run from the processes' start: the chart shows what this run added.
+            chart = _chart(pygal.XY, "Server disk: MB read and written during the run", y_title="MB")
+            for label, key in (("read MB", "server_read_mb"), ("written MB", "server_write_mb")):
+                first = float(disk[0][key] or 0.0)
+                chart.add(label, [(row["t"], round(float(row[key] or 0.0) - first, 2)) for row in disk])
+            svgs["disk"] = str(chart.render(is_unicode=True))
     measured = [step for step in record.steps if step.total.requests]
     if measured:
         chart = _chart(pygal.XY, "p95 and throughput by users (knee marked)", x_title="users", show_dots=True)

@@ -313,3 +313,21 @@ def test_a_browser_that_could_not_sign_in_before_the_load_says_so_on_every_key_p
         (2, 300, "contact list", "could not sign in: refused"),
         (2, 300, "opportunity list", "could not sign in: refused"),
     ]
+
+
+def test_the_server_disk_is_charted_over_time_when_the_server_was_sampled(tmp_path: Path) -> None:
+    from signoff.performance.monitor import Sample
+
+    series = [{"t": t, "users": 10, "requests": 10, "failures": 0, "response_times": {"300": 10}} for t in range(4)]
+    sampled = record(
+        [simple(10, 100, 300)],
+        samples=[Sample(at=t, server_read_mb=5.0, server_write_mb=100.0 + 3 * t) for t in range(4)],
+    )
+    sampled.raw["series"] = series
+    write_report(sampled, judge(sampled, SECTION, None), SECTION, tmp_path / "a", tmp_path)
+    html = (tmp_path / "a" / "performance.html").read_text(encoding="utf-8")
+    assert "Server disk: MB read and written during the run" in html
+    remote = record([simple(10, 100, 300)], server_sampled=False)
+    remote.raw["series"] = series
+    write_report(remote, judge(remote, SECTION, None), SECTION, tmp_path / "b", tmp_path)
+    assert "Server disk" not in (tmp_path / "b" / "performance.html").read_text(encoding="utf-8")
