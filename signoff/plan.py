@@ -81,7 +81,9 @@ class BrowsersSection:
     connect: str = ""
 
 
-@register_section("run", choices={"isolation": ("feature", "none"), "arrange": ("fast", "ui")})
+@register_section(
+    "run", choices={"isolation": ("feature", "none"), "arrange": ("fast", "ui"), "context": ("feature", "scenario")}
+)
 @dataclasses.dataclass(frozen=True)
 class RunSection:
     """How the acceptance run is organised."""
@@ -94,6 +96,11 @@ class RunSection:
     #: (the CRM's own forms or API over HTTP, same server-side validation) where it has one;
     #: ``ui``: every step goes through the browser. ``When`` and ``Then`` always use the browser.
     arrange: str = "fast"
+    #: ``feature``: the scenarios of a feature file share one browser context (its HTTP cache of
+    #: the CRM's scripts and styles stays warm); each still starts on a new page with only the
+    #: saved sign-in's cookies. ``scenario``: a new context per scenario (also whenever
+    #: pytest-playwright records traces or videos, which are made per context).
+    context: str = "feature"
     #: Parallel workers (pytest-xdist); each gets its own embedded CRM instance.
     workers: int = 1
     #: Where raw Allure results and the HTML report go.

@@ -23,6 +23,7 @@ Fixtures a project can override (like pytest-playwright's): ``signoff_plan``, ``
 from __future__ import annotations
 
 import importlib
+import json
 import types
 from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
@@ -410,30 +411,108 @@ def new_context(
 
     def make(**options: Any) -> BrowserContext:
         context = new_context(**options)
-        watch_server_errors(context, request.node)
+        watch_server_errors(context, lambda: request.node)
         return context
 
     return make
 
 
-def watch_server_errors(context: BrowserContext, node: pytest.Item) -> None:
-    """Note on ``node`` every HTTP 5xx answer to a page, frame or XHR request made in ``context``."""
-    seen = node.stash.setdefault(SERVER_ERRORS_KEY, [])
+def watch_server_errors(context: BrowserContext, node: Callable[[], pytest.Item | None]) -> None:
+    """Note on the scenario ``node()`` names every HTTP 5xx answer to a page, frame or XHR request in ``context``."""
 
     def on_response(response: Response) -> None:
         # Only note it: reading the body here, inside Playwright's event dispatch, could stall it.
-        if response.status >= 500 and response.request.resource_type in _CRM_REQUESTS:
-            seen.append(response)
+        item = node()
+        if item is not None and response.status >= 500 and response.request.resource_type in _CRM_REQUESTS:
+            item.stash.setdefault(SERVER_ERRORS_KEY, []).append(response)
 
     context.on("response", on_response)
 
 
+class FeatureContexts:
+    """The browser context of the feature file running now, shared by its scenarios (``[run] context``).
+
+    A new context starts with a cold HTTP cache: every scenario fetched the CRM's scripts, styles and
+    fonts again (on Creme, about ten files through the CRM's own server before the first screen
+    shows). The scenarios of a feature file already share the CRM's data (the reset is per feature
+    file), so they share the context too; what a scenario may not inherit is put back instead: it
+    starts on a new page, with the pages the last one left closed and exactly the saved sign-in's
+    cookies (a scenario that signed in as someone else leaves no trace).
+    """
+
+    def __init__(self, browser: Browser, context_args: dict[str, Any]) -> None:
+        self.browser = browser
+        self.context_args = context_args
+        self.scenario: pytest.Item | None = None
+        self._key: tuple[str, str] | None = None
+        self._context: BrowserContext | None = None
+
+    def for_scenario(self, item: pytest.Item, feature_file: str, state: Path) -> BrowserContext:
+        key = (feature_file, str(state))
+        if self._context is None or self._key != key:
+            self.close()
+            self._context = self.browser.new_context(**self.context_args, storage_state=str(state))
+            watch_server_errors(self._context, lambda: self.scenario)
+            self._key = key
+        else:
+            for page in self._context.pages:
+                page.close()
+            saved = json.loads(state.read_text(encoding="utf-8"))
+            self._context.clear_cookies()
+            self._context.add_cookies(saved.get("cookies", []))
+        self.scenario = item
+        return self._context
+
+    def close(self) -> None:
+        if self._context is not None:
+            context, self._context, self._key = self._context, None, None
+            try:
+                context.close()
+            except Exception:  # a browser that is gone has closed its contexts already
+                pass
+
+
+@pytest.fixture(scope="session")
+def feature_contexts(browser: Browser, browser_context_args: dict[str, Any]) -> Iterator[FeatureContexts]:
+    contexts = FeatureContexts(browser, browser_context_args)
+    yield contexts
+    contexts.close()
+
+
+def _context_per_feature(config: pytest.Config) -> bool:
+    """Share contexts unless the plan says otherwise or pytest-playwright records per context
+    (its traces, videos and screenshots are made for the contexts its own factory creates)."""
+    recording = any(
+        str(config.getoption(option, "off") or "off") != "off" for option in ("--tracing", "--video", "--screenshot")
+    )
+    return config.stash[PLAN_KEY].run.context == "feature" and not recording
+
+
 @pytest.fixture
 def context(
-    new_context: Callable[..., BrowserContext], crm_target: Target, signed_in_state: SignedInState
-) -> BrowserContext:
-    """A fresh browser context per scenario, already signed in as the administrator."""
-    return new_context(storage_state=str(signed_in_state.path()))
+    new_context: Callable[..., BrowserContext],
+    crm_target: Target,
+    signed_in_state: SignedInState,
+    request: pytest.FixtureRequest,
+) -> Iterator[BrowserContext]:
+    """The scenario's browser context, signed in as the administrator: the feature file's shared one
+    (see :class:`FeatureContexts`), or a new one per scenario."""
+    state = signed_in_state.path()
+    if not _context_per_feature(request.config):
+        yield new_context(storage_state=str(state))
+        return
+    contexts: FeatureContexts = request.getfixturevalue("feature_contexts")
+    yield contexts.for_scenario(request.node, str(request.node.path), state)
+    contexts.scenario = None
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Iterator[Page]:
+    """A new page of the scenario's context, closed when the scenario ends (the context may live on)."""
+    page = context.new_page()
+    yield page
+    if not page.is_closed():
+        page.close()
 
 
 def make_crm(target: Target, page: Page) -> CRM:
