@@ -23,7 +23,11 @@ Feature: Activities
   Scenario: Schedule a meeting with contacts
     Given a contact "Ada Lovelace"
     And a contact "Charles Babbage"
-    When I schedule the meeting "Engine review" with the contacts "Ada Lovelace" and "Charles Babbage" on 2030-03-12 from 14:00 to 15:00
+    When I add a meeting with:
+      | title        | Engine review                  |
+      | start        | 2030-03-12 14:00               |
+      | end          | 2030-03-12 15:00               |
+      | participants | Ada Lovelace, Charles Babbage  |
     Then the meeting "Engine review" has the participants "Ada Lovelace" and "Charles Babbage"
     And the activity "Engine review" runs from 2030-03-12 14:00 to 2030-03-12 15:00
 

@@ -84,6 +84,76 @@ Feature: Records by their business fields
       | Annika     | Baker     | annika.baker@example.test  |
 
   @FP-CUS-006
+  Scenario: The contact list filtered by a city its default view does not show
+    Given these contacts:
+      | first name | last name | city     |
+      | Lei        | Citylist  | 深圳     |
+      | Meimei     | Citylist  | 北京     |
+    When I filter the contact list by city "深圳"
+    Then the contact list shows 1 contact
+    And the contact list shows exactly:
+      | first name | last name | city |
+      | Lei        | Citylist  | 深圳 |
+
+  @FP-ACT-002 @FP-CUS-014
+  Scenario: A meeting added from a field table keeps its place, participants and description
+    Given these contacts:
+      | first name | last name |
+      | Barbara    | Liskov    |
+      | Niklaus    | Wirth     |
+    When I add a meeting with:
+      | title        | Design review                 |
+      | start        | 2030-04-02 10:00              |
+      | end          | 2030-04-02 11:30              |
+      | place        | Room Pascal                   |
+      | participants | Barbara Liskov, Niklaus Wirth |
+      | description  | Walk through the module plan  |
+    Then the activity "Design review" shows:
+      | type         | meeting                       |
+      | start        | 2030-04-02 10:00              |
+      | end          | 2030-04-02 11:30              |
+      | place        | Room Pascal                   |
+      | participants | Barbara Liskov, Niklaus Wirth |
+      | description  | Walk through the module plan  |
+
+  @FP-ACT-003
+  Scenario: Phone calls arranged from a table are on the contact's page
+    Given these contacts:
+      | first name | last name |
+      | Grace      | Callme    |
+    And these phone calls:
+      | title          | start            | end              | location | participants |
+      | Morning call   | 2030-04-03 09:00 | 2030-04-03 09:15 | Desk 4   | Grace Callme |
+      | Afternoon call | 2030-04-03 16:00 | 2030-04-03 16:30 |          | Grace Callme |
+    Then the activity "Morning call" has the place "Desk 4"
+    And the phone call "Afternoon call" has the participant "Grace Callme"
+
+  @FP-CUS-003 @FP-CUS-014
+  Scenario: A contact moves to another organisation
+    Given these organisations:
+      | name           |
+      | Old Works Ltd  |
+      | New Works Ltd  |
+    And a contact with:
+      | first name | last name | organisation  |
+      | Moving     | Employee  | Old Works Ltd |
+    When I change the organisation of the contact "Moving Employee" to "New Works Ltd"
+    Then the contact "Moving Employee" has the organisation "New Works Ltd"
+
+  @FP-SAL-001
+  Scenario: An opportunity's target is changed to another organisation
+    Given these organisations:
+      | name          |
+      | First Target  |
+      | Second Target |
+    And an opportunity with:
+      | name       | target       |
+      | Fleet deal | First Target |
+    When I change the opportunity "Fleet deal" to:
+      | target | Second Target |
+    Then the opportunity "Fleet deal" has the target "Second Target"
+
+  @FP-CUS-006
   Scenario: The organisation list sorted by name, newest letters first
     Given these organisations:
       | name            | phone        |

@@ -84,7 +84,7 @@ FIELDS: Final[dict[RecordType, dict[str, CremeField]]] = {
     },
     "opportunity": {
         "name": CremeField("name", column="regular_field-name"),
-        "target": CremeField(TARGET, "record", column=TARGET),
+        "target": CremeField("cform_extra-opportunities_target", "record", column=TARGET),
         "sales_phase": CremeField("sales_phase", "select", column="regular_field-sales_phase"),
         "estimated_sales": CremeField("estimated_sales"),
         "made_sales": CremeField("made_sales"),
