@@ -3,6 +3,11 @@ median and p90 seconds per scenario, and where the time goes (from Allure's own 
 figures; asserts nothing.
 
     .venv/bin/python bench/bench_scenarios.py [--workers 1 2] [--repeat 1] [--ux] [--arrange fast|ui] [features ...]
+    .venv/bin/python bench/bench_scenarios.py --from-results allure-results   # a run already made
+
+``--from-results`` reads the Allure results of a run already made (``./run accept`` leaves them in
+``allure-results/``) instead of running: the wall time is then from the first scenario's start to
+the last one's end, per area (epic) as well, and the UX audits' own seconds are not known.
 
 Use ``--repeat 3`` to check determinism: every run's failures are listed. The UX audits that ride
 along with every feature run are off unless ``--ux`` is given (bench_ux.py times each audit).
@@ -147,6 +152,44 @@ def _plan_with_arrange(folder: Path, arrange: str) -> Path:
     return plan
 
 
+def read_results(folder: Path) -> Run:
+    """A run already made, from its Allure results (scenarios only: page-audit results left out)."""
+    results = [json.loads(p.read_text(encoding="utf-8")) for p in folder.glob("*-result.json")]
+    containers = [json.loads(p.read_text(encoding="utf-8")) for p in folder.glob("*-container.json")]
+    scenarios = [r for r in results if r.get("steps") and _label(r, "epic")]
+    starts = [r["start"] for r in scenarios if "start" in r]
+    stops = [r["stop"] for r in scenarios if "stop" in r]
+    wall = (max(stops) - min(starts)) / 1000 if starts and stops else 0.0
+    return Run(wall, scenarios, containers, 0, "")
+
+
+def _label(result: dict[str, Any], name: str) -> str:
+    return next((str(label["value"]) for label in result.get("labels", []) if label.get("name") == name), "")
+
+
+def print_recorded(folder: Path) -> None:
+    run = read_results(folder)
+    print(f"results: {folder}   scenarios: {len(run.results)}   first start to last end: {run.wall:.0f} s")
+    by_area: dict[str, list[dict[str, Any]]] = {}
+    for result in run.results:
+        by_area.setdefault(_label(result, "epic") or "(no area)", []).append(result)
+    print(f"{'area':<34} {'scenarios':>9} {'in scenarios s':>14} {'median s':>8} {'p90 s':>6} {'not passed':>10}")
+    for area, results in sorted(by_area.items()):
+        durations = sorted(_seconds(r) for r in results)
+        p90 = durations[int(0.9 * (len(durations) - 1))]
+        failed = sum(1 for r in results if r.get("status") != "passed")
+        print(
+            f"{area:<34} {len(results):>9} {sum(durations):>14.0f} {statistics.median(durations):>8.2f} {p90:>6.2f}"
+            f" {failed:>10}"
+        )
+    shares = time_shares(run)
+    shares.pop("UX audits")
+    print(
+        "where the time goes (UX audits inside 'rest'): "
+        + ", ".join(f"{name} {seconds:.0f} s ({100 * seconds / run.wall:.0f} %)" for name, seconds in shares.items())
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("features", nargs="*", default=["features/functional"])
@@ -154,7 +197,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--ux", action="store_true", help="keep the UX audits that ride along")
     parser.add_argument("--arrange", choices=("fast", "ui"), help="override the plan's [run] arrange")
+    parser.add_argument("--from-results", type=Path, help="read a run already made from its Allure results")
     args = parser.parse_args()
+    if args.from_results:
+        print_recorded(args.from_results)
+        return
     print(f"cores: {os.cpu_count()}   load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"{'workers':>7} {'run':>3} {'wall s':>8} {'scenarios':>9} {'median s':>8} {'p90 s':>6}  failed")
     for workers in args.workers:
