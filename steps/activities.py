@@ -11,18 +11,12 @@ from typing import Any
 
 from signoff.crm import CRM
 from signoff.crm.activities import Activity, ActivityKind, CalendarEntry
+from signoff.crm.fields import ACTIVITY_KINDS
 from signoff.vocabulary import closed_set, given, then, when
 from steps._refusals import attempt, refusal
 
-#: The kinds of activity by the words the scenarios use, English and Chinese.
-KIND_WORDS: dict[str, ActivityKind] = {
-    "task": "task",
-    "任务": "task",
-    "meeting": "meeting",
-    "会议": "meeting",
-    "phone call": "phone call",
-    "电话": "phone call",
-}
+#: The kinds of activity by the words the scenarios use, English and Chinese (one list: the fields').
+KIND_WORDS: dict[str, ActivityKind] = dict(ACTIVITY_KINDS)
 
 
 closed_set("activity_kind", KIND_WORDS, meaning="a kind of activity")

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Final, Literal
 
+from signoff.crm.activities import ActivityKind
+
 RecordType = Literal["organisation", "contact", "opportunity", "activity"]
 RECORD_TYPES: Final[tuple[RecordType, ...]] = ("organisation", "contact", "opportunity", "activity")
 
@@ -98,7 +100,7 @@ _FIELDS: Final[tuple[BusinessField, ...]] = (
 )
 
 #: The kinds of activity by the words analysts use, English and Chinese, to the canonical kind.
-ACTIVITY_KINDS: Final[dict[str, str]] = {
+ACTIVITY_KINDS: Final[dict[str, ActivityKind]] = {
     "task": "task",
     "任务": "task",
     "meeting": "meeting",

@@ -28,8 +28,8 @@ from typing import Final
 from signoff.crm.data import DataExchange
 from signoff.crm.fields import FIELDS, RecordType
 from signoff.data import formats
-from signoff.data.dataset import Dataset, generate
-from signoff.data.exchange import DataScenario
+from signoff.data.dataset import Dataset
+from signoff.data.exchange import DataScenario, importable_dataset
 from signoff.data.plan import DataSection
 
 #: The kinds of bad file, with what the report calls them.
@@ -49,17 +49,7 @@ UNCLOSED: Final = '"Unclosed quote, the line ends here'
 
 def _plain(crm_data: DataExchange, section: DataSection, record_type: RecordType, count: int, tag: str) -> Dataset:
     """``count`` ordinary rows, only the columns the CRM's import can fill."""
-    dataset = generate(
-        record_type,
-        count,
-        section.seed,
-        limits=crm_data.field_limits(record_type),
-        date_formats=crm_data.date_formats(),
-        tag=f"-{record_type[0]}{tag}",
-        tricky=False,
-    )
-    importable = set(crm_data.importable_fields(record_type))
-    return dataclasses.replace(dataset, columns=tuple(c for c in dataset.columns if c in importable))
+    return importable_dataset(crm_data, section, record_type, count, tag, tricky=False)
 
 
 def _scenario(dataset: Dataset, content: bytes, name: str, fmt: str, bad_input: str) -> DataScenario:

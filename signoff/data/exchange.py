@@ -71,23 +71,30 @@ class DataScenario:
         )
 
 
-def generated_file(
-    crm_data: DataExchange, section: DataSection, record_type: RecordType, count: int, fmt: str, language: str = "en"
-) -> DataScenario:
-    """A generated file of ``count`` tricky rows, limits and date formats taken from the CRM."""
+def importable_dataset(
+    crm_data: DataExchange, section: DataSection, record_type: RecordType, count: int, tag: str, tricky: bool = True
+) -> Dataset:
+    """``count`` generated rows (tricky ones first unless ``tricky`` is false), limits and date formats
+    taken from the CRM, with only the columns the CRM's import can fill: another column could not be
+    mapped by a user. ``tag`` keeps the keys of two files of one feature apart (they share the CRM)."""
     dataset = generate(
         record_type,
         count,
         section.seed,
         limits=crm_data.field_limits(record_type),
         date_formats=crm_data.date_formats(),
-        # Two scenarios of one feature share the CRM: each file's keys are its own.
-        tag=f"-{record_type[0]}{count}{fmt.replace('-', '')}",
+        tag=f"-{record_type[0]}{tag}",
+        tricky=tricky,
     )
-    # Only the columns the CRM's import can fill: another column could not be mapped by a user.
     importable = set(crm_data.importable_fields(record_type))
-    columns = tuple(column for column in dataset.columns if column in importable)
-    dataset = dataclasses.replace(dataset, columns=columns)
+    return dataclasses.replace(dataset, columns=tuple(column for column in dataset.columns if column in importable))
+
+
+def generated_file(
+    crm_data: DataExchange, section: DataSection, record_type: RecordType, count: int, fmt: str, language: str = "en"
+) -> DataScenario:
+    """A generated file of ``count`` tricky rows (see :func:`importable_dataset`)."""
+    dataset = importable_dataset(crm_data, section, record_type, count, f"{count}{fmt.replace('-', '')}")
     content = formats.write(dataset, fmt, language)
     name = f"signoff-{record_type}s-{section.seed}-{count}{formats.EXTENSIONS[fmt]}"
     return DataScenario(dataset=dataset, content=content, file_name=name, fmt=fmt)
