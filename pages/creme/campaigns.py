@@ -165,7 +165,9 @@ class CampaignPage(DetailPage):
     def new_sending(self, server: str, sender: str, template: str | None) -> None:
         dialog = Dialog.opened_by(self.sendings_brick().get_by_role("link", name="New sending"))
         dialog.field("config_0").select_option(label=server)
-        dialog.field("config_1").fill(sender)
+        sender_box = dialog.field("config_1")
+        sender_box.fill(sender)
+        sender_box.press("Tab")  # the widget stores its value on "change": Firefox's fill sends none
         if template is not None:
             EntityChooser(self.page).choose_named(dialog.field("template").get_by_role("button"), template)
         dialog.save("Save the sending")
