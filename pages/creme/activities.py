@@ -29,6 +29,7 @@ from pages.creme.widgets import (
     person_named,
     person_shown,
     require,
+    type_and_leave,
 )
 from signoff.crm import FormRejected, split_name
 from signoff.crm.activities import Activity, ActivityKind, CalendarEntry
@@ -77,13 +78,9 @@ class ActivityForm(DjangoForm):
         picker = self.form.locator(f"#id_{field}_1_timepicker")
         hour = picker.locator("li.hour input")
         minute = picker.locator("li.minute input")
-        # The time picker copies hour and minute into the submitted field on their "change", which
-        # a browser fires when a box a user typed into is left. Typed keys, as a user does: Firefox
-        # fires no "change" for a value set by script (fill over WebDriver BiDi), Chromium does.
+        # The time picker copies hour and minute into the submitted field on their "change".
         for box, value in ((hour, at.hour), (minute, at.minute)):
-            box.fill("")
-            box.press_sequentially(f"{value:02d}")
-            box.press("Tab")
+            type_and_leave(box, f"{value:02d}")
         expect(self.field(f"{field}_1")).to_have_value(f"{at.hour:02d}:{at.minute:02d}")
 
     def set_all_day(self) -> None:

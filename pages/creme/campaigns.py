@@ -14,7 +14,17 @@ from collections.abc import Callable, Sequence
 
 from playwright.sync_api import Locator, Page, expect
 
-from pages.creme.widgets import NAME, Dialog, DjangoForm, EntityChooser, ListView, form_errors, person_named, require
+from pages.creme.widgets import (
+    NAME,
+    Dialog,
+    DjangoForm,
+    EntityChooser,
+    ListView,
+    form_errors,
+    person_named,
+    require,
+    type_and_leave,
+)
 from signoff.crm.campaigns import (
     Campaign,
     EmailTemplate,
@@ -165,9 +175,7 @@ class CampaignPage(DetailPage):
     def new_sending(self, server: str, sender: str, template: str | None) -> None:
         dialog = Dialog.opened_by(self.sendings_brick().get_by_role("link", name="New sending"))
         dialog.field("config_0").select_option(label=server)
-        sender_box = dialog.field("config_1")
-        sender_box.fill(sender)
-        sender_box.press("Tab")  # the widget stores its value on "change": Firefox's fill sends none
+        type_and_leave(dialog.field("config_1"), sender)  # stored on "change" (Firefox: typed keys only)
         if template is not None:
             EntityChooser(self.page).choose_named(dialog.field("template").get_by_role("button"), template)
         dialog.save("Save the sending")

@@ -31,6 +31,7 @@ from pages.creme.widgets import (
     ListPopup,
     ListView,
     person_named,
+    type_and_leave,
 )
 from signoff.crm import ActionRefused, FormRejected, split_name
 from signoff.crm.customers_more import Condition, CustomerList
@@ -58,9 +59,8 @@ class FilterForm(DjangoForm):
         choices.nth(0).select_option(label=field)
         # The operators offered depend on the field's type: Creme refills them after the choice.
         choices.nth(1).select_option(label=operator)
-        box = row.locator("input.ui-creme-dinput")
-        box.fill(value)
-        box.press("Tab")  # the widget stores its value on "change"
+        # The condition stores its value on "change" (Firefox: only for typed keys).
+        type_and_leave(row.locator("input.ui-creme-dinput"), value)
 
 
 class MergePage:

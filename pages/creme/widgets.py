@@ -63,6 +63,19 @@ def exactly(text: str) -> re.Pattern[str]:
     return re.compile(rf"^\s*{re.escape(text)}\s*$")
 
 
+def type_and_leave(box: Locator, text: str) -> None:
+    """Type ``text`` into ``box`` as a user does, then leave it (Tab).
+
+    Creme's widgets (time pickers, filter conditions, the sending's sender) copy a box into the
+    submitted field on its "change", which a browser fires when a box a user typed into is left.
+    Typed keys, as a user does: Firefox fires no "change" for a value set by script (``fill``
+    over WebDriver BiDi), Chromium does.
+    """
+    box.fill("")
+    box.press_sequentially(text)
+    box.press("Tab")
+
+
 def form_errors(root: Locator) -> dict[str, str]:
     """The errors a Creme form shows, by field name (``""`` for the whole form)."""
     found: dict[str, Any] = root.evaluate(_FORM_ERRORS_JS)
