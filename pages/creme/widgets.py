@@ -63,6 +63,17 @@ def exactly(text: str) -> re.Pattern[str]:
     return re.compile(rf"^\s*{re.escape(text)}\s*$")
 
 
+def replace_text(box: Locator, text: str) -> None:
+    """Put ``text`` in ``box`` in place of what it held.
+
+    Emptied first: in Firefox (WebDriver BiDi), ``fill`` on an ``<input type="email">`` holding a
+    value appended to it ("grace@navy.example" + "Grace.Hopper@cobol.example"), so an edited email
+    address was refused as invalid by the browser itself.
+    """
+    box.clear()
+    box.fill(text)
+
+
 def type_and_leave(box: Locator, text: str) -> None:
     """Type ``text`` into ``box`` as a user does, then leave it (Tab).
 
@@ -167,7 +178,7 @@ class Dialog:
 
     def fill(self, **values: str) -> None:
         for name, value in values.items():
-            self.field(name).fill(value)
+            replace_text(self.field(name), value)
 
     def checklist(self, name: str) -> Locator:
         """The checkboxes of a Creme check-list (the widget that stands in for a multiple select)."""
@@ -337,7 +348,7 @@ class DjangoForm:
 
     def fill(self, **values: str) -> None:
         for name, value in values.items():
-            self.field(name).fill(value)
+            replace_text(self.field(name), value)
 
     def select(self, name: str, value: str) -> None:
         # Creme hides its <select>s behind select2; the hidden element still takes the choice.
