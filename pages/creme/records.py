@@ -410,9 +410,12 @@ class CremeRecords:
             form.fill(name=name)
             for cell in missing:
                 parent = cell.split("__")[0]
-                if parent != cell:
+                box = form.form.locator(f'li.selector[data-column="{cell}"] > input[type=checkbox]')
+                # A sub-field shows once its field's toggle opens it; the copied view may have it
+                # open already (a sub-field of it is ticked), and a second click would close it.
+                if parent != cell and not box.is_visible():
                     form.form.locator(f'li.selector[data-column="{parent}"] > a.sub_selector_toggle').click()
-                form.form.locator(f'li.selector[data-column="{cell}"] > input[type=checkbox]').check()
+                box.check()
             form.submit(re.compile(re.escape(LIST_PATHS[record_type])))
             expect(self.page.locator("form.ui-creme-listview")).to_be_visible()
         for cell in missing:
