@@ -22,7 +22,7 @@ from pages.creme.addresses import KnownAddresses
 from pages.creme.customers import ORGANISATIONS, EntityDetail
 from pages.creme.fastpath import FIRST, Arrangement, FormPoster
 from pages.creme.users import UserForms, UsersPage
-from pages.creme.widgets import NAME, Dialog, DjangoForm, ListView, navigation, require
+from pages.creme.widgets import NAME, Dialog, DjangoForm, ListView, navigation, replace_text, require
 from signoff.crm import ActionRefused, FormRejected, split_name
 from signoff.crm.sales import CustomerStatus, Opportunity, sales_phase_named
 
@@ -142,9 +142,9 @@ class OpportunityForm(DjangoForm):
 
     def set_amounts(self, *, estimated_sales: Decimal | None, made_sales: Decimal | None) -> None:
         if estimated_sales is not None:
-            self.field("estimated_sales").fill(_amount_text(estimated_sales))
+            replace_text(self.field("estimated_sales"), _amount_text(estimated_sales))
         if made_sales is not None:
-            self.field("made_sales").fill(_amount_text(made_sales))
+            replace_text(self.field("made_sales"), _amount_text(made_sales))
 
     def save(self) -> None:
         try:
