@@ -446,6 +446,7 @@ class FeatureContexts:
         self.scenario: pytest.Item | None = None
         self._key: tuple[str, str] | None = None
         self._context: BrowserContext | None = None
+        self._cookies: list[Any] = []
 
     def for_scenario(self, item: pytest.Item, feature_file: str, state: Path) -> BrowserContext:
         key = (feature_file, str(state))
@@ -454,12 +455,13 @@ class FeatureContexts:
             self._context = self.browser.new_context(**self.context_args, storage_state=str(state))
             watch_server_errors(self._context, lambda: self.scenario)
             self._key = key
+            # Read once per context: every later scenario of the feature gets these back.
+            self._cookies = json.loads(state.read_text(encoding="utf-8")).get("cookies", [])
         else:
             for page in self._context.pages:
                 page.close()
-            saved = json.loads(state.read_text(encoding="utf-8"))
             self._context.clear_cookies()
-            self._context.add_cookies(saved.get("cookies", []))
+            self._context.add_cookies(self._cookies)
         self.scenario = item
         return self._context
 
