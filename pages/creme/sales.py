@@ -22,7 +22,7 @@ from pages.creme.addresses import KnownAddresses
 from pages.creme.customers import ORGANISATIONS, EntityDetail
 from pages.creme.fastpath import FIRST, Arrangement, FormPoster
 from pages.creme.users import UserForms, UsersPage
-from pages.creme.widgets import NAME, Dialog, DjangoForm, ListView, navigation, replace_text, require
+from pages.creme.widgets import NAME, Dialog, DjangoForm, ListView, navigation, require
 from signoff.crm import ActionRefused, FormRejected, split_name
 from signoff.crm.sales import CustomerStatus, Opportunity, sales_phase_named
 
@@ -141,10 +141,8 @@ class OpportunityForm(DjangoForm):
         self.field("user").select_option(value)
 
     def set_amounts(self, *, estimated_sales: Decimal | None, made_sales: Decimal | None) -> None:
-        if estimated_sales is not None:
-            replace_text(self.field("estimated_sales"), _amount_text(estimated_sales))
-        if made_sales is not None:
-            replace_text(self.field("made_sales"), _amount_text(made_sales))
+        amounts = {"estimated_sales": estimated_sales, "made_sales": made_sales}
+        self.fill(**{field: _amount_text(amount) for field, amount in amounts.items() if amount is not None})
 
     def save(self) -> None:
         try:
