@@ -5,9 +5,7 @@ generator is the real one (locust master and worker processes)."""
 
 from __future__ import annotations
 
-import http.server
 import json
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,34 +16,15 @@ from signoff.performance import engine
 from signoff.performance.plan import PerformanceSection, Step
 from signoff.performance.report import load_baseline, save_baseline
 from signoff.targets.base import Credentials
+from tests.integration.perf_fixture_site import SLOW, serving
 
 pytestmark = [pytest.mark.slow]
-
-SLOW = {"delay": 0.0}
-
-
-class Site(http.server.BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        if self.path.startswith("/report"):
-            time.sleep(SLOW["delay"])
-        body = b"<html><body><h1>fixture</h1></body></html>"
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *_: object) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
 def site() -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Site)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with serving() as url:
+        yield url
 
 
 #: Two generator workers: the distributed mode (a master and local worker processes), whose

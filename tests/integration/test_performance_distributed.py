@@ -12,14 +12,12 @@
 
 from __future__ import annotations
 
-import http.server
 import json
 import os
 import shlex
 import shutil
 import signal
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,6 +29,7 @@ from signoff.performance import engine
 from signoff.performance.plan import PerformanceSection, Step
 from signoff.targets.base import Credentials
 from signoff.targets.processes import ManagedProcess, free_port, spawn
+from tests.integration.perf_fixture_site import serving
 
 pytestmark = [pytest.mark.slow]
 
@@ -39,26 +38,10 @@ ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 RUNNER = [sys.executable, "-m", "signoff.performance.runner"]
 
 
-class Site(http.server.BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        body = b"<html><body><h1>fixture</h1></body></html>"
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *_: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def site() -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Site)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with serving() as url:
+        yield url
 
 
 def test_a_worker_on_another_machine_joins_the_master_by_its_address(site: str, tmp_path: Path) -> None:
