@@ -22,6 +22,7 @@ file or keeps every field`` judge what the CRM did with it, and the report says 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -190,6 +191,14 @@ def _analyst_file(
 # ----------------------------------------------------------------------------- bad input
 
 
+def _made(make: Callable[[], DataScenario]) -> DataScenario:
+    """A bad file made from the plan's seed; one that cannot be made so fails the step in one line."""
+    try:
+        return make()
+    except ValueError as error:
+        raise AssertionError(str(error)) from None
+
+
 @given("an empty customer file of {records:data_records}", "一份空的{records:data_records}客户文件")
 def empty_customer_file(
     crm: CRM, data_acceptance: DataRecorder, scenario_context: dict[str, Any], records: RecordType
@@ -224,10 +233,9 @@ def file_without_column(
 ) -> None:
     """Ordinary rows with every column but one (a required one, such as the last name, is the case)."""
     key = field_named(field, records).key
-    try:
-        scenario_context[FILE] = bad_input.without_column(crm.data, data_acceptance.section, records, count, key)
-    except ValueError as error:
-        raise AssertionError(str(error)) from None
+    scenario_context[FILE] = _made(
+        lambda: bad_input.without_column(crm.data, data_acceptance.section, records, count, key)
+    )
 
 
 @given(
@@ -238,10 +246,7 @@ def file_with_malformed_rows(
     crm: CRM, data_acceptance: DataRecorder, scenario_context: dict[str, Any], count: int, records: RecordType
 ) -> None:
     """A CSV whose last three lines are broken: a cell too many, two cells too few, an unclosed quote."""
-    try:
-        scenario_context[FILE] = bad_input.malformed_rows(crm.data, data_acceptance.section, records, count)
-    except ValueError as error:
-        raise AssertionError(str(error)) from None
+    scenario_context[FILE] = _made(lambda: bad_input.malformed_rows(crm.data, data_acceptance.section, records, count))
 
 
 @given(
@@ -252,10 +257,7 @@ def large_customer_file(
     crm: CRM, data_acceptance: DataRecorder, scenario_context: dict[str, Any], megabytes: int, records: RecordType
 ) -> None:
     """About that many megabytes of ordinary rows (10 MB: some 53,000 contacts) as CSV."""
-    try:
-        scenario_context[FILE] = bad_input.large_file(crm.data, data_acceptance.section, records, megabytes)
-    except ValueError as error:
-        raise AssertionError(str(error)) from None
+    scenario_context[FILE] = _made(lambda: bad_input.large_file(crm.data, data_acceptance.section, records, megabytes))
 
 
 # ----------------------------------------------------------------------------- import and export
