@@ -63,8 +63,16 @@ def exactly(text: str) -> re.Pattern[str]:
     return re.compile(rf"^\s*{re.escape(text)}\s*$")
 
 
+class EntryNotTaken(RuntimeError):
+    """A box does not hold what the kit put in it: the kit or the browser failed, not the CRM.
+
+    Not an ``AssertionError``: the scenario becomes "could not check" (see
+    :mod:`signoff.coverage.outcomes`), never a CRM defect built on a value the CRM was not sent.
+    """
+
+
 def replace_text(box: Locator, text: str) -> None:
-    """Put ``text`` in ``box`` in place of what it held.
+    """Put ``text`` in ``box`` in place of what it held, and make sure the box holds it.
 
     Emptied first: in Firefox (WebDriver BiDi), ``fill`` on an ``<input type="email">`` holding a
     value appended to it ("grace@navy.example" + "Grace.Hopper@cobol.example"), so an edited email
@@ -72,6 +80,26 @@ def replace_text(box: Locator, text: str) -> None:
     """
     box.clear()
     box.fill(text)
+    check_entry(box, text)
+
+
+def check_entry(box: Locator, text: str) -> None:
+    """Raise :class:`EntryNotTaken` unless ``box`` holds ``text`` as a user's typing would leave it.
+
+    Read back because what the kit types is what the verdict is about: a value the browser changed
+    on the way (appended to the old one, say) must not be judged as the CRM's answer.
+    Two changes are the browser's own rules, met by a user too: a ``maxlength`` cuts what is typed
+    beyond it, and a text box keeps line breaks as LF (a one-line box drops them).
+    """
+    held = box.input_value()
+    if held == text:
+        return
+    limit = box.get_attribute("maxlength") or ""
+    for as_user in (text.replace("\r\n", "\n"), text.replace("\r", "").replace("\n", "")):
+        if held == (as_user[: int(limit)] if limit.isdigit() else as_user):
+            return
+    name = box.get_attribute("name") or box.get_attribute("id") or "a box"
+    raise EntryNotTaken(f"the kit typed {text!r} into {name}, but the box holds {held!r}")
 
 
 def type_and_leave(box: Locator, text: str) -> None:
@@ -80,11 +108,28 @@ def type_and_leave(box: Locator, text: str) -> None:
     Creme's widgets (time pickers, filter conditions, the sending's sender) copy a box into the
     submitted field on its "change", which a browser fires when a box a user typed into is left.
     Typed keys, as a user does: Firefox fires no "change" for a value set by script (``fill``
-    over WebDriver BiDi), Chromium does.
+    over WebDriver BiDi), Chromium does. Characters no key types (Chinese: a user's input method
+    enters them, and leaving the box then fires "change") are inserted by Playwright, and Firefox
+    over WebDriver BiDi fires no "change" for them either: the kit then sends the one a user's
+    leaving would have sent.
     """
     box.fill("")
     box.press_sequentially(text)
+    check_entry(box, text)
+    handle = box.element_handle()
+    handle.evaluate(_WATCH_CHANGE_JS)
     box.press("Tab")
+    handle.evaluate(_CHANGE_IF_NONE_JS)
+
+
+# Before leaving a box: note whether leaving it fires "change". After: send one if it did not.
+_WATCH_CHANGE_JS = """(el) => {
+    el.signoffChanged = false;
+    el.addEventListener('change', () => { el.signoffChanged = true; }, {once: true});
+}"""
+_CHANGE_IF_NONE_JS = """(el) => {
+    if (!el.signoffChanged) el.dispatchEvent(new Event('change', {bubbles: true}));
+}"""
 
 
 def form_errors(root: Locator) -> dict[str, str]:
