@@ -117,9 +117,12 @@ def type_and_leave(box: Locator, text: str) -> None:
     box.press_sequentially(text)
     check_entry(box, text)
     handle = box.element_handle()
-    handle.evaluate(_WATCH_CHANGE_JS)
-    box.press("Tab")
-    handle.evaluate(_CHANGE_IF_NONE_JS)
+    try:
+        handle.evaluate(_WATCH_CHANGE_JS)
+        box.press("Tab")
+        handle.evaluate(_CHANGE_IF_NONE_JS)
+    finally:
+        handle.dispose()
 
 
 # Before leaving a box: note whether leaving it fires "change". After: send one if it did not.
