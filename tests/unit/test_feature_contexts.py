@@ -2,7 +2,9 @@
 
 What a scenario must not inherit from the one before is put back: its pages are closed and its
 cookies are exactly the saved sign-in's (a scenario that signed in as someone else leaves no trace).
-A new feature file, or a new saved sign-in (the CRM was reset), gets a new context.
+A new feature file, or a new saved sign-in (the CRM was reset), gets a new context. The CRM's
+server errors (HTTP 5xx, a CRM defect) are noted on the scenario running now, in a shared context
+as in a new one.
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ from pathlib import Path
 from typing import Any, cast
 
 import pytest
-from playwright.sync_api import Browser, Error
+from playwright.sync_api import Browser, BrowserContext, Error, Route
 
-from signoff.pytest_plugin import FeatureContexts
+from signoff.pytest_plugin import SERVER_ERRORS_KEY, FeatureContexts
 
 pytestmark = pytest.mark.browser
 
@@ -85,5 +87,48 @@ def test_a_new_saved_sign_in_gets_a_new_context(browser: Browser, tmp_path: Path
         renewed = contexts.for_scenario(item, "customers.feature", after)
         assert renewed is not context
         assert _cookies(renewed) == {"sessionid": "after-reset"}
+    finally:
+        contexts.close()
+
+
+class _Scenario:
+    """Stands in for a pytest item: the server-error watch only writes to its stash."""
+
+    def __init__(self) -> None:
+        self.stash = pytest.Stash()
+
+    def server_errors(self) -> list[int]:
+        return [response.status for response in self.stash.get(SERVER_ERRORS_KEY, [])]
+
+
+def _crm(context: BrowserContext) -> BrowserContext:
+    """The CRM stand-in: ``/boom`` answers HTTP 500, any other page 200."""
+
+    def answer(route: Route) -> None:
+        failing = route.request.url.endswith("/boom")
+        route.fulfill(status=500 if failing else 200, content_type="text/html", body="<h1>page</h1>")
+
+    context.route(f"{ORIGIN}/**", answer)
+    return context
+
+
+def test_a_server_error_is_noted_on_the_scenario_running_now_in_a_shared_context(
+    browser: Browser, tmp_path: Path
+) -> None:
+    state = _saved_sign_in(tmp_path, "admin.json", "admin-session")
+    contexts = FeatureContexts(browser, {})
+    first, clean, failing, next_feature = (_Scenario() for _ in range(4))
+    try:
+        for scenario, path in ((first, "/boom"), (clean, "/ok"), (failing, "/boom")):
+            context = _crm(contexts.for_scenario(cast(pytest.Item, scenario), "sales.feature", state))
+            context.new_page().goto(f"{ORIGIN}{path}")
+        assert first.server_errors() == [500]
+        assert clean.server_errors() == []  # the clean twin: nothing carried over from the first
+        assert failing.server_errors() == [500]  # the shared context still watches, for this scenario
+
+        context = _crm(contexts.for_scenario(cast(pytest.Item, next_feature), "users.feature", state))
+        context.new_page().goto(f"{ORIGIN}/boom")
+        assert next_feature.server_errors() == [500]  # a new feature's context is watched too
+        assert failing.server_errors() == [500]
     finally:
         contexts.close()
